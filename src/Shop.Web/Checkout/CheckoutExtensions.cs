@@ -1,0 +1,21 @@
+using FluentValidation;
+using Shop.Web.Cart;
+using Shop.Web.Catalog;
+using Shop.Web.Orders;
+
+namespace Shop.Web.Checkout;
+
+public static class CheckoutExtensions
+{
+    /// <summary>The storefront: catalog, cart and checkout.</summary>
+    public static IHostApplicationBuilder AddStorefront(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<CatalogService>();
+        builder.Services.AddScoped<CartService>();
+        builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddScoped<OrderQueries>();
+        builder.Services.AddScoped<IValidator<CheckoutInput>, CheckoutInputValidator>();
+        return builder;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using Shop.Web.Common;
+
+namespace Shop.Web.Orders;
+
+/// <summary>
+/// An order. Its status only changes through its methods, which refuse transitions the payment flow does not allow.
+/// </summary>
+public sealed class Order
+{
+    public long Id { get; private set; }
+
+    /// <summary>Random, unguessable id used in URLs and in Stripe metadata; the sequential <see cref="Id"/> never leaves the database.</summary>
+    public string PublicId { get; private set; } = "";
+
+    public string CustomerEmail { get; private set; } = "";
+
+    public string CustomerName { get; private set; } = "";
+
+    public ShippingAddress ShippingAddress { get; private set; } = null!;
+
+    public string Currency { get; private set; } = "";
+
+    public long TotalMinorUnits { get; private set; }
+
+    public OrderStatus Status { get; private set; }
+
+    public List<OrderLine> Lines { get; private set; } = [];
+
+    /// <summary>Counts PaymentIntents asked for; part of the creation idempotency key.</summary>
+    public int PaymentAttempt { get; private set; } = 1;
+
+    public string? PaymentIntentId { get; private set; }
+
+    /// <summary>Lets the payment page mount the Payment Element without another API call. Never logged.</summary>
+    public string? PaymentClientSecret { get; private set; }
+
+    /// <summary>The amount the open PaymentIntent was last created or updated with.</summary>
+    public long? PaymentIntentAmount { get; private set; }
+
+    /// <summary>Counts amount updates sent to Stripe; part of the update idempotency key.</summary>
+    public int PaymentIntentRevision { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Optimistic concurrency token, incremented by every change.</summary>
+    public int Version { get; private set; }
+
+    public Money Total => new(TotalMinorUnits, Currency);
+
+    /// <summary>The customer may still change the order and pay for it.</summary>
+    public bool IsOpenForPayment => Status is OrderStatus.AwaitingPayment;
+
+    /// <summary>Whether the PaymentIntent must be told about a new amount before the customer pays.</summary>
+    public bool PaymentIntentAmountIsStale => PaymentIntentId is not null && PaymentIntentAmount != TotalMinorUnits;
+
+    public static Order Place(CustomerDetails customer, IReadOnlyList<OrderLine> lines, string currency, DateTimeOffset now)
+    {
+        var order = new Order
+        {
+            PublicId = NewPublicId(),
+            Currency = currency,
+            Status = OrderStatus.AwaitingPayment,
+            CreatedAt = now,
+        };
+        order.Revise(customer, lines, now);
+        return order;
+    }
+
+    /// <summary>Replaces the customer details and lines of an order that has not been paid, keeping its PaymentIntent.</summary>
+    public void Revise(CustomerDetails customer, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
+    {
+        if (!IsOpenForPayment)
+        {
+            throw new InvalidOperationException($"Order {PublicId} is {Status} and can no longer be changed.");
+        }
+
+        var total = lines.Aggregate(Money.Zero(Currency), (sum, line) => sum.Plus(line.LineTotal));
+        if (PaymentIntentId is null && total.MinorUnits != TotalMinorUnits && Version > 0)
+        {
+            // An earlier creation attempt may have reached Stripe with the old amount; a new key avoids
+            // Stripe's idempotency error for "same key, other parameters". An uncaptured, unconfirmed
+            // PaymentIntent left behind charges nobody.
+            PaymentAttempt++;
+        }
+
+        CustomerEmail = customer.Email;
+        CustomerName = customer.Name;
+        ShippingAddress = customer.ShippingAddress;
+        Lines.Clear();
+        Lines.AddRange(lines);
+        TotalMinorUnits = total.MinorUnits;
+        Touch(now);
+    }
+
+    public void AttachPaymentIntent(string paymentIntentId, string clientSecret, long amount, DateTimeOffset now)
+    {
+        PaymentIntentId = paymentIntentId;
+        PaymentClientSecret = clientSecret;
+        PaymentIntentAmount = amount;
+        Touch(now);
+    }
+
+    /// <summary>Reserves the next revision number for an amount update of the PaymentIntent.</summary>
+    public int NextPaymentIntentRevision() => PaymentIntentRevision + 1;
+
+    public void RecordPaymentIntentAmount(int revision, long amount, DateTimeOffset now)
+    {
+        PaymentIntentRevision = revision;
+        PaymentIntentAmount = amount;
+        Touch(now);
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+
+    private static string NewPublicId() =>
+        "ord_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+}
+
+public sealed class OrderLine
+{
+    public long Id { get; private set; }
+
+    public int ProductId { get; init; }
+
+    /// <summary>Snapshot of the product's name when the order was placed.</summary>
+    public required string ProductName { get; init; }
+
+    /// <summary>Snapshot of the unit price when the order was placed; later catalog changes do not touch it.</summary>
+    public long UnitPriceMinorUnits { get; init; }
+
+    public required string Currency { get; init; }
+
+    public int Quantity { get; init; }
+
+    public Money UnitPrice => new(UnitPriceMinorUnits, Currency);
+
+    public Money LineTotal => UnitPrice.Times(Quantity);
+}
+
+public sealed class ShippingAddress
+{
+    public required string Line1 { get; init; }
+
+    public string? Line2 { get; init; }
+
+    public required string City { get; init; }
+
+    public required string PostalCode { get; init; }
+
+    /// <summary>ISO 3166-1 alpha-2 country code, uppercase.</summary>
+    public required string Country { get; init; }
+}
+
+public sealed record CustomerDetails(string Email, string Name, ShippingAddress ShippingAddress);

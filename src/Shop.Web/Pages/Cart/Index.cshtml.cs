@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Shop.Web.Cart;
+using Shop.Web.Common;
+
+namespace Shop.Web.Pages.Cart;
+
+public sealed class IndexModel(CartService carts, IOptions<ShopOptions> shop) : PageModel
+{
+    public Web.Cart.Cart? Cart { get; private set; }
+
+    public Money Total => Cart?.Total(shop.Value.Currency) ?? Money.Zero(shop.Value.Currency);
+
+    public string? ErrorMessage { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Cart = await carts.FindAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAddAsync(int productId, int quantity, CancellationToken cancellationToken) =>
+        await RespondAsync(await carts.AddAsync(productId, quantity, cancellationToken), cancellationToken);
+
+    public async Task<IActionResult> OnPostUpdateAsync(int productId, int quantity, CancellationToken cancellationToken) =>
+        await RespondAsync(await carts.SetQuantityAsync(productId, quantity, cancellationToken), cancellationToken);
+
+    public async Task<IActionResult> OnPostRemoveAsync(int productId, CancellationToken cancellationToken) =>
+        await RespondAsync(await carts.RemoveAsync(productId, cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> RespondAsync(CartChange change, CancellationToken cancellationToken)
+    {
+        if (change == CartChange.Done)
+        {
+            // Post/redirect/get: a reload of the cart page never repeats the change.
+            return RedirectToPage();
+        }
+
+        (Response.StatusCode, ErrorMessage) = change switch
+        {
+            CartChange.InvalidQuantity => (StatusCodes.Status400BadRequest, $"Quantity must be a whole number from 1 to {Web.Cart.Cart.MaxQuantity}."),
+            _ => (StatusCodes.Status404NotFound, "That product is not in the catalog or not in your cart."),
+        };
+        Cart = await carts.FindAsync(cancellationToken);
+        return Page();
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Shop.Web.Orders;
+using Shop.Web.Payments;
+
+namespace Shop.Web.Pages.Orders;
+
+/// <summary>Mounts Stripe's Payment Element for the order's PaymentIntent; card details go from the browser to Stripe only.</summary>
+public sealed class PayModel(OrderQueries orders, IOptions<StripeOptions> stripe) : PageModel
+{
+    public Order Order { get; private set; } = null!;
+
+    public string PublishableKey => stripe.Value.PublishableKey ?? "";
+
+    public Uri StripeJsUrl => stripe.Value.JsUrl;
+
+    public string ReturnUrl => $"{Request.Scheme}://{Request.Host}/orders/{Order.PublicId}";
+
+    public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken cancellationToken)
+    {
+        var order = await orders.FindByPublicIdAsync(publicId, cancellationToken);
+        if (order is null)
+        {
+            return NotFound();
+        }
+
+        if (!order.IsOpenForPayment)
+        {
+            return Redirect($"/orders/{order.PublicId}");
+        }
+
+        if (order.PaymentIntentId is null || order.PaymentIntentAmountIsStale)
+        {
+            // The PaymentIntent is missing or out of date (a gateway error at checkout): checkout sets it right.
+            return RedirectToPage("/Checkout/Index");
+        }
+
+        // The page carries the PaymentIntent's client secret: keep it out of shared caches and the back-forward cache.
+        Response.Headers.CacheControl = "no-store";
+        Order = order;
+        return Page();
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Shop.Web.Catalog;
+
+namespace Shop.Web.Pages.Products;
+
+public sealed class DetailModel(CatalogService catalog) : PageModel
+{
+    public Product Product { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    {
+        var product = await catalog.FindBySlugAsync(slug, cancellationToken);
+        if (product is null)
+        {
+            return NotFound();
+        }
+
+        Product = product;
+        return Page();
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+
+namespace Shop.Web.Payments;
+
+/// <summary>The "Stripe" configuration section. Keys come from user-secrets or environment variables, never from the repository.</summary>
+public sealed class StripeOptions
+{
+    public const string SectionName = "Stripe";
+
+    public const string DefaultJsUrl = "https://js.stripe.com/v3";
+
+    /// <summary>sk_test_... or sk_live_... (or a restricted rk_ key). Without keys, outside Production, checkout says no gateway is configured.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>pk_test_... or pk_live_..., given to Stripe.js in the browser.</summary>
+    public string? PublishableKey { get; set; }
+
+    /// <summary>Where Stripe.net sends API calls; tests and the local emulator replace https://api.stripe.com.</summary>
+    public Uri? ApiBase { get; set; }
+
+    /// <summary>Where the payment page loads Stripe.js from; the Content-Security-Policy allows only its origin.</summary>
+    public Uri JsUrl { get; set; } = new(DefaultJsUrl);
+
+    /// <summary>Retries Stripe.net makes itself on 409, 5xx and connection errors, with the same Idempotency-Key.</summary>
+    public int MaxNetworkRetries { get; set; } = 2;
+
+    /// <summary>How long one API request may take before the customer is told to try again.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(SecretKey) && !string.IsNullOrWhiteSpace(PublishableKey);
+
+    public sealed class Validator(IHostEnvironment environment) : IValidateOptions<StripeOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StripeOptions options)
+        {
+            var errors = new List<string>();
+            var hasSecret = !string.IsNullOrWhiteSpace(options.SecretKey);
+            var hasPublishable = !string.IsNullOrWhiteSpace(options.PublishableKey);
+
+            if (hasSecret && !(options.SecretKey!.StartsWith("sk_", StringComparison.Ordinal) || options.SecretKey.StartsWith("rk_", StringComparison.Ordinal)))
+            {
+                errors.Add("Stripe:SecretKey must be a secret key starting with sk_ (or a restricted key starting with rk_).");
+            }
+
+            if (hasPublishable && !options.PublishableKey!.StartsWith("pk_", StringComparison.Ordinal))
+            {
+                errors.Add("Stripe:PublishableKey must start with pk_.");
+            }
+
+            if (hasSecret != hasPublishable)
+            {
+                errors.Add(hasSecret
+                    ? "Stripe:PublishableKey is missing; it is needed together with Stripe:SecretKey."
+                    : "Stripe:SecretKey is missing; it is needed together with Stripe:PublishableKey.");
+            }
+            else if (!hasSecret && environment.IsProduction())
+            {
+                errors.Add("Stripe:SecretKey and Stripe:PublishableKey are required in Production.");
+            }
+
+            if (options.ApiBase is { } apiBase && !IsHttpUrl(apiBase))
+            {
+                errors.Add("Stripe:ApiBase must be an absolute http(s) URL such as https://api.stripe.com.");
+            }
+
+            if (!IsHttpUrl(options.JsUrl))
+            {
+                errors.Add("Stripe:JsUrl must be an absolute http(s) URL such as https://js.stripe.com/v3.");
+            }
+
+            if (options.MaxNetworkRetries is < 0 or > 10)
+            {
+                errors.Add("Stripe:MaxNetworkRetries must be between 0 and 10.");
+            }
+
+            if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > TimeSpan.FromMinutes(2))
+            {
+                errors.Add("Stripe:RequestTimeout must be a positive time span of at most 00:02:00.");
+            }
+
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+
+        private static bool IsHttpUrl(Uri url) => url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp);
+    }
+}

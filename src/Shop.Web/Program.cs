@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+using Shop.Web;
+using Shop.Web.Checkout;
+using Shop.Web.Data;
+using Shop.Web.Payments;
+using Shop.Web.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Shop-wide settings (the currency), checked before the first request.
+builder.Services.AddOptions<ShopOptions>().BindConfiguration(ShopOptions.SectionName)
+    .PostConfigure(shop => shop.Currency = shop.Currency?.ToLowerInvariant() ?? "")
+    .ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<ShopOptions>, ShopOptions.Validator>();
+builder.Services.AddSingleton(TimeProvider.System);
+
+// Each feature registers its own services.
+builder.AddShopData();
+builder.AddStorefront();
+builder.AddPayments();
+builder.AddShopSecurity();
+
+builder.Services.AddRazorPages();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error");
+    app.UseHsts();
+}
+
+app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+app.UseShopSecurity();
+app.UseStaticFiles();
+app.MapRazorPages();
+
+// Migrations and the demo catalog are in place before the first request.
+await app.MigrateShopDatabaseAsync();
+await app.RunAsync();
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
