@@ -1,3 +1,6 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 using Microsoft.Extensions.Options;
 using Shop.Web;
 using Shop.Web.Checkout;
@@ -21,6 +24,8 @@ builder.AddPayments();
 builder.AddShopSecurity();
 
 builder.Services.AddRazorPages();
+// Prices show "¥3,600" and "€12.00" as characters; the default encoder would write them as &#xA5; entities.
+builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -36,8 +41,6 @@ app.UseShopSecurity();
 app.UseStaticFiles();
 app.MapRazorPages();
 
-// Migrations and the demo catalog are in place before the first request.
-await app.MigrateShopDatabaseAsync();
 await app.RunAsync();
 
 /// <summary>Visible to the integration tests' WebApplicationFactory.</summary>

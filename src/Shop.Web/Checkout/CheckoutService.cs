@@ -23,7 +23,8 @@ public sealed record CheckoutOutcome(CheckoutStatus Status, string? OrderPublicI
 public sealed class CheckoutService(
     ShopDbContext db, CartService carts, PaymentGateway gateway, TimeProvider time, ILogger<CheckoutService> logger)
 {
-    private const int MaxConcurrencyRetries = 3;
+    // Enough for a burst of double clicks on one cart; each round lets one of them through.
+    private const int MaxConcurrencyRetries = 8;
 
     public async Task<CheckoutOutcome> PlaceOrderAsync(CustomerDetails customer, CancellationToken cancellationToken)
     {
@@ -103,46 +104,48 @@ public sealed class CheckoutService(
 
     private async Task<GatewayFailure?> EnsurePaymentIntentAsync(Order order, CancellationToken cancellationToken)
     {
-        if (order.PaymentIntentId is null)
+        for (var attempt = 1; ; attempt++)
         {
-            var created = await gateway.CreatePaymentIntentAsync(order, cancellationToken);
-            if (created.PaymentIntent is not { } intent)
+            if (order.PaymentIntentId is null)
             {
-                return created.Failure;
+                var created = await gateway.CreatePaymentIntentAsync(order, cancellationToken);
+                if (created.PaymentIntent is not { } intent)
+                {
+                    return created.Failure;
+                }
+
+                order.AttachPaymentIntent(intent.Id, intent.ClientSecret, intent.Amount, time.GetUtcNow());
+                logger.LogInformation("Order {OrderId} has PaymentIntent {PaymentIntentId} for {Amount}", order.PublicId, intent.Id, order.Total);
+            }
+            else if (order.PaymentIntentAmountIsStale)
+            {
+                var revision = order.NextPaymentIntentRevision();
+                var updated = await gateway.UpdatePaymentIntentAmountAsync(order, revision, cancellationToken);
+                if (updated.PaymentIntent is not { } intent)
+                {
+                    return updated.Failure;
+                }
+
+                order.RecordPaymentIntentAmount(revision, intent.Amount, time.GetUtcNow());
+                logger.LogInformation("Order {OrderId} PaymentIntent {PaymentIntentId} amount updated to {Amount}", order.PublicId, intent.Id, order.Total);
+            }
+            else
+            {
+                return null;
             }
 
-            order.AttachPaymentIntent(intent.Id, intent.ClientSecret, intent.Amount, time.GetUtcNow());
-            logger.LogInformation("Order {OrderId} has PaymentIntent {PaymentIntentId} for {Amount}", order.PublicId, intent.Id, order.Total);
-        }
-        else if (order.PaymentIntentAmountIsStale)
-        {
-            var revision = order.NextPaymentIntentRevision();
-            var updated = await gateway.UpdatePaymentIntentAmountAsync(order, revision, cancellationToken);
-            if (updated.PaymentIntent is not { } intent)
+            try
             {
-                return updated.Failure;
+                await db.SaveChangesAsync(cancellationToken);
+                return null;
             }
-
-            order.RecordPaymentIntentAmount(revision, intent.Amount, time.GetUtcNow());
-            logger.LogInformation("Order {OrderId} PaymentIntent {PaymentIntentId} amount updated to {Amount}", order.PublicId, intent.Id, order.Total);
+            catch (DbUpdateConcurrencyException) when (attempt < MaxConcurrencyRetries)
+            {
+                // A concurrent submit of the same order saved first. Look again: the idempotency keys mean a repeated
+                // call to Stripe returns the PaymentIntent already made rather than another one.
+                logger.LogInformation("Order {OrderId} changed concurrently; checking its PaymentIntent again", order.PublicId);
+                await db.Entry(order).ReloadAsync(cancellationToken);
+            }
         }
-        else
-        {
-            return null;
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // A concurrent submit of the same order attached the PaymentIntent first; the shared idempotency key
-            // means Stripe gave both the same one, so theirs is as good as ours.
-            await db.Entry(order).ReloadAsync(cancellationToken);
-            logger.LogInformation("Order {OrderId} was updated concurrently; keeping PaymentIntent {PaymentIntentId}", order.PublicId, order.PaymentIntentId);
-        }
-
-        return null;
     }
 }

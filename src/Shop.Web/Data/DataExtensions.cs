@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Shop.Web.Catalog;
 
 namespace Shop.Web.Data;
 
@@ -31,16 +30,9 @@ public static class DataExtensions
         builder.Services.AddDbContext<ShopDbContext>((services, options) => options
             .UseSqlite(sqlite.ConnectionString)
             .AddInterceptors(services.GetRequiredService<SqliteDurabilityInterceptor>()));
-        return builder;
-    }
 
-    /// <summary>Applies pending migrations and seeds the demo catalog before the shop takes requests.</summary>
-    public static async Task MigrateShopDatabaseAsync(this WebApplication app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
-        await db.Database.MigrateAsync(app.Lifetime.ApplicationStopping);
-        var shop = scope.ServiceProvider.GetRequiredService<IOptions<ShopOptions>>().Value;
-        await CatalogSeed.SeedAsync(db, shop.Currency, app.Lifetime.ApplicationStopping);
+        // Registered before the web server's own hosted service, so the schema is ready before the first request.
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        return builder;
     }
 }

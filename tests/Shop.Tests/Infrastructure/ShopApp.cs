@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Web.Data;
+
+namespace Shop.Tests.Infrastructure;
+
+/// <summary>
+/// The real shop on a real SQLite file in a temporary folder, with Stripe's API played by <see cref="StripeStub"/> over HTTP.
+/// Only configuration is swapped; every class of the shop is the production one.
+/// </summary>
+public sealed class ShopApp : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("shop-tests-").FullName;
+    private readonly Dictionary<string, string?> _settings;
+
+    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null)
+    {
+        Stripe = stripe;
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Shop"] = $"Data Source={DatabasePath}",
+            ["Shop:Currency"] = "usd",
+            ["RateLimiting:CheckoutPermitLimit"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (stripe is not null)
+        {
+            _settings["Stripe:SecretKey"] = "sk_test_fake_key_for_tests";
+            _settings["Stripe:PublishableKey"] = "pk_test_fake_key_for_tests";
+            _settings["Stripe:ApiBase"] = stripe.Url;
+            _settings["Stripe:MaxNetworkRetries"] = "0";
+            _settings["Stripe:RequestTimeout"] = "00:00:02";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public StripeStub? Stripe { get; }
+
+    public string DatabasePath => Path.Combine(_directory, "shop.db");
+
+    /// <summary>A browser-like client: keeps cookies, does not follow redirects so tests can see them.</summary>
+    public ShopSession NewSession() =>
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+
+    /// <summary>A fresh DbContext on the shop's database, for assertions on rows.</summary>
+    public ShopDbContext OpenDatabase()
+    {
+        var options = new DbContextOptionsBuilder<ShopDbContext>().UseSqlite($"Data Source={DatabasePath}").Options;
+        return new ShopDbContext(options);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(_directory))
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
