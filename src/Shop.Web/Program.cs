@@ -6,6 +6,7 @@ using Shop.Web;
 using Shop.Web.Checkout;
 using Shop.Web.Data;
 using Shop.Web.Payments;
+using Shop.Web.Payments.Webhooks;
 using Shop.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddShopData();
 builder.AddStorefront();
 builder.AddPayments();
+builder.AddStripeWebhooks();
 builder.AddShopSecurity();
 
 builder.Services.AddRazorPages();
@@ -40,6 +42,7 @@ app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
 app.UseShopSecurity();
 app.UseStaticFiles();
 app.MapRazorPages();
+app.MapControllers();
 
 await app.RunAsync();
 

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shop.Web.Catalog;
+using Shop.Web.Email;
 using Shop.Web.Orders;
+using Shop.Web.Payments.Webhooks;
 
 namespace Shop.Web.Data;
 
@@ -12,6 +14,10 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
     public DbSet<Cart.Cart> Carts => Set<Cart.Cart>();
 
     public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -57,6 +63,8 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
             order.Property(o => o.CustomerName).HasMaxLength(200);
             order.Property(o => o.Currency).HasMaxLength(3);
             order.Property(o => o.PaymentIntentId).HasMaxLength(255);
+            order.Property(o => o.PaymentFailureMessage).HasMaxLength(500);
+            order.Property(o => o.PaymentFailureCode).HasMaxLength(100);
             order.Property(o => o.Version).IsConcurrencyToken();
             order.ComplexProperty(o => o.ShippingAddress, address =>
             {
@@ -68,6 +76,26 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
             });
             order.HasMany(o => o.Lines).WithOne().HasForeignKey("OrderId").OnDelete(DeleteBehavior.Cascade);
             order.Navigation(o => o.Lines).AutoInclude();
+        });
+
+        modelBuilder.Entity<StripeEventRecord>(record =>
+        {
+            record.HasKey(e => e.EventId);
+            record.Property(e => e.EventId).HasMaxLength(255);
+            record.Property(e => e.Type).HasMaxLength(100);
+            record.Property(e => e.PaymentIntentId).HasMaxLength(255);
+            record.Property(e => e.Description).HasMaxLength(500);
+            record.HasIndex(e => new { e.OrderId, e.ReceivedAt });
+            record.HasOne<Order>().WithMany().HasForeignKey(e => e.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            message.Property(m => m.Reason).HasMaxLength(500);
+            message.Property(m => m.LastError).HasMaxLength(1000);
+            message.Property(m => m.LockedBy).HasMaxLength(100);
+            message.HasOne<Order>().WithMany().HasForeignKey(m => m.OrderId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<OrderLine>(line =>

@@ -27,6 +27,19 @@ public sealed class StripeOptions
     /// <summary>How long one API request may take before the customer is told to try again.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Signing secrets (whsec_...) of every endpoint that may deliver here: the Dashboard endpoint's, the Stripe
+    /// CLI's, and the old one during a rotation. An event signed with any of them is accepted.</summary>
+    public string[] WebhookSecrets { get; set; } = [];
+
+    /// <summary>A single signing secret, for the common one-endpoint case (what scripts/stripe-listen.sh stores).</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>How old (or how far in the future) a signature's timestamp may be; bounds replays of captured deliveries.</summary>
+    public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IReadOnlyList<string> AllWebhookSecrets =>
+        WebhookSecrets.Append(WebhookSecret).Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()).Distinct().ToArray();
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(SecretKey) && !string.IsNullOrWhiteSpace(PublishableKey);
 
     public sealed class Validator(IHostEnvironment environment) : IValidateOptions<StripeOptions>
@@ -66,6 +79,21 @@ public sealed class StripeOptions
             if (!IsHttpUrl(options.JsUrl))
             {
                 errors.Add("Stripe:JsUrl must be an absolute http(s) URL such as https://js.stripe.com/v3.");
+            }
+
+            if (options.AllWebhookSecrets.FirstOrDefault(s => !s.StartsWith("whsec_", StringComparison.Ordinal)) is not null)
+            {
+                errors.Add("Stripe:WebhookSecrets and Stripe:WebhookSecret must be signing secrets starting with whsec_.");
+            }
+
+            if (options.AllWebhookSecrets.Count == 0 && environment.IsProduction())
+            {
+                errors.Add("Stripe:WebhookSecrets (or Stripe:WebhookSecret) is required in Production: without it no webhook can be verified.");
+            }
+
+            if (options.WebhookTolerance <= TimeSpan.Zero || options.WebhookTolerance > TimeSpan.FromHours(1))
+            {
+                errors.Add("Stripe:WebhookTolerance must be greater than zero and at most 01:00:00.");
             }
 
             if (options.MaxNetworkRetries is < 0 or > 10)

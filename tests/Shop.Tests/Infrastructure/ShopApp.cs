@@ -24,6 +24,7 @@ public sealed class ShopApp : WebApplicationFactory<Program>
             ["ConnectionStrings:Shop"] = $"Data Source={DatabasePath}",
             ["Shop:Currency"] = "usd",
             ["RateLimiting:CheckoutPermitLimit"] = "1000",
+            ["Stripe:WebhookSecrets:0"] = StripeWebhooks.Secret,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (stripe is not null)
@@ -48,6 +49,17 @@ public sealed class ShopApp : WebApplicationFactory<Program>
     /// <summary>A browser-like client: keeps cookies, does not follow redirects so tests can see them.</summary>
     public ShopSession NewSession() =>
         new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+
+    /// <summary>Puts a product in a new visitor's cart and checks out: an order awaiting payment, with its PaymentIntent.</summary>
+    public async Task<PlacedOrder> PlaceOrderAsync(string slug = "canvas-tote", int quantity = 1)
+    {
+        using var session = NewSession();
+        await session.AddToCartAsync(slug, quantity);
+        var page = await session.CheckoutAsync();
+        await using var db = OpenDatabase();
+        var order = await db.Orders.SingleAsync(o => o.PublicId == page.OrderPublicId);
+        return new PlacedOrder(order.PublicId, order.PaymentIntentId!, order.TotalMinorUnits, order.Currency);
+    }
 
     /// <summary>A fresh DbContext on the shop's database, for assertions on rows.</summary>
     public ShopDbContext OpenDatabase()
@@ -75,3 +87,5 @@ public sealed class ShopApp : WebApplicationFactory<Program>
         }
     }
 }
+
+public sealed record PlacedOrder(string PublicId, string PaymentIntentId, long Amount, string Currency);

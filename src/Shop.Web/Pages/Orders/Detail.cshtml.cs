@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Shop.Web.Orders;
+using Shop.Web.Payments.Webhooks;
 
 namespace Shop.Web.Pages.Orders;
 
@@ -8,12 +9,18 @@ public sealed class DetailModel(OrderQueries orders) : PageModel
 {
     public Order Order { get; private set; } = null!;
 
+    public IReadOnlyList<StripeEventRecord> Timeline { get; private set; } = [];
+
     /// <summary>Stripe.js sent the customer back here, or the payment is processing: the webhook will say how it went.</summary>
     public bool AwaitingConfirmation { get; private set; }
 
     public string StatusText => Order.Status switch
     {
         OrderStatus.AwaitingPayment => "Awaiting payment",
+        OrderStatus.PaymentFailed => "Payment failed",
+        OrderStatus.PartiallyRefunded => "Partially refunded",
+        OrderStatus.DisputeLost => "Dispute lost",
+        OrderStatus.NeedsReview => "Needs review",
         _ => Order.Status.ToString(),
     };
 
@@ -26,7 +33,9 @@ public sealed class DetailModel(OrderQueries orders) : PageModel
         }
 
         Order = order;
-        AwaitingConfirmation = order.Status == OrderStatus.AwaitingPayment && redirectStatus is "succeeded" or "processing";
+        Timeline = await orders.TimelineAsync(order.Id, cancellationToken);
+        AwaitingConfirmation = order.Status == OrderStatus.Processing
+            || (order.Status == OrderStatus.AwaitingPayment && redirectStatus is "succeeded" or "processing");
         return Page();
     }
 }

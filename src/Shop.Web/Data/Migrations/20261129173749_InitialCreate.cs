@@ -45,6 +45,11 @@ namespace Shop.Web.Data.Migrations
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    RefundedMinorUnits = table.Column<long>(type: "INTEGER", nullable: false),
+                    PaymentFailureMessage = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    PaymentFailureCode = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    StatusBeforeDispute = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    LastReconciledAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ShippingAddress_City = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     ShippingAddress_Country = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
                     ShippingAddress_Line1 = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
@@ -92,6 +97,60 @@ namespace Shop.Web.Data.Migrations
                     table.PrimaryKey("PK_OrderLine", x => x.Id);
                     table.ForeignKey(
                         name: "FK_OrderLine_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrderId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AmountMinorUnits = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    LockedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outbox_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StripeEvents",
+                columns: table => new
+                {
+                    EventId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    OrderId = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaymentIntentId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StripeEvents", x => x.EventId);
+                    table.ForeignKey(
+                        name: "FK_StripeEvents_Orders_OrderId",
                         column: x => x.OrderId,
                         principalTable: "Orders",
                         principalColumn: "Id",
@@ -159,10 +218,25 @@ namespace Shop.Web.Data.Migrations
                 columns: new[] { "Status", "UpdatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Outbox_OrderId",
+                table: "Outbox",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_Status_NextAttemptAt",
+                table: "Outbox",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Products_Slug",
                 table: "Products",
                 column: "Slug",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StripeEvents_OrderId_ReceivedAt",
+                table: "StripeEvents",
+                columns: new[] { "OrderId", "ReceivedAt" });
         }
 
         /// <inheritdoc />
@@ -173,6 +247,12 @@ namespace Shop.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "OrderLine");
+
+            migrationBuilder.DropTable(
+                name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "StripeEvents");
 
             migrationBuilder.DropTable(
                 name: "Carts");

@@ -1,0 +1,154 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Shop.Web.Data;
+
+namespace Shop.Web.Payments.Webhooks;
+
+public enum IngestResult
+{
+    Applied,
+    Refused,
+    Ignored,
+    Duplicate,
+}
+
+/// <summary>
+/// The single writer of Stripe events. Requests hand their event over and wait; the writer takes whatever has queued up
+/// and commits it in one durable transaction (group commit). SQLite allows one writer at a time: many small concurrent
+/// transactions would queue on its lock with 150 ms sleeps, while one writer committing batches is both durable and
+/// several times faster (see docs/benchmarks.md). Each event's effects (dedupe record, order change, timeline, outbox row)
+/// commit together or not at all; if a batch fails, its events are retried one by one so one bad event cannot fail its
+/// neighbours. On PostgreSQL with several instances the primary key on the event id and the order's concurrency token
+/// keep two writers from applying one event twice.
+/// </summary>
+public sealed class StripeEventWriter(
+    IServiceScopeFactory scopes, StripeEventApplier applier, TimeProvider time, ILogger<StripeEventWriter> logger)
+    : BackgroundService
+{
+    private const int MaxBatchSize = 256;
+    private const int MaxConcurrencyRetries = 3;
+
+    private readonly Channel<Submission> _queue = Channel.CreateBounded<Submission>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>Completes once the event's effects are durably committed (or it is known to be a duplicate).</summary>
+    public async Task<IngestResult> WriteAsync(StripeEvent stripeEvent, StripeEventSource source, CancellationToken cancellationToken)
+    {
+        var submission = new Submission(stripeEvent, source);
+        await _queue.Writer.WriteAsync(submission, cancellationToken);
+        return await submission.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Submission>(MaxBatchSize);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var submission))
+            {
+                batch.Add(submission);
+            }
+
+            await WriteBatchAsync(batch, stoppingToken);
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Submission> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var results = await CommitAsync(batch, cancellationToken);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Result.TrySetResult(results[i]);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            batch.ForEach(s => s.Result.TrySetCanceled(cancellationToken));
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // Whatever broke the batch (a bug, a constraint, a concurrent change) must only fail the event that caused it.
+            logger.LogWarning(ex, "A batch of {Count} Stripe events failed; writing them one by one", batch.Count);
+            foreach (var submission in batch)
+            {
+                await WriteOneAsync(submission, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Not swallowed: the request waiting for this event answers 5xx and Stripe delivers it again.
+            logger.LogError(ex, "Stripe event {EventId} ({EventType}) could not be written", batch[0].Event.Id, batch[0].Event.Type);
+            batch[0].Result.TrySetException(ex);
+        }
+    }
+
+    private async Task WriteOneAsync(Submission submission, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var results = await CommitAsync([submission], cancellationToken);
+                submission.Result.TrySetResult(results[0]);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxConcurrencyRetries)
+            {
+                // The order changed under us (a checkout revising it, another instance): read it again and re-apply.
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Stripe event {EventId} ({EventType}) could not be written", submission.Event.Id, submission.Event.Type);
+                submission.Result.TrySetException(ex);
+                return;
+            }
+        }
+    }
+
+    private async Task<IngestResult[]> CommitAsync(IReadOnlyList<Submission> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var eventIds = batch.Select(s => s.Event.Id).Distinct().ToList();
+        var seen = (await db.StripeEvents.Where(e => eventIds.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var paymentIntentIds = batch.Select(s => s.Event.PaymentIntentId).OfType<string>().Distinct().ToList();
+        var orders = await db.Orders.Where(o => o.PaymentIntentId != null && paymentIntentIds.Contains(o.PaymentIntentId))
+            .ToDictionaryAsync(o => o.PaymentIntentId!, StringComparer.Ordinal, cancellationToken);
+
+        var now = time.GetUtcNow();
+        var results = new IngestResult[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (stripeEvent, source) = (batch[i].Event, batch[i].Source);
+            if (!seen.Add(stripeEvent.Id))
+            {
+                results[i] = IngestResult.Duplicate;
+                continue;
+            }
+
+            var order = stripeEvent.PaymentIntentId is { } pi ? orders.GetValueOrDefault(pi) : null;
+            results[i] = applier.Apply(db, stripeEvent, source, order, now) switch
+            {
+                StripeEventOutcome.Applied => IngestResult.Applied,
+                StripeEventOutcome.Refused => IngestResult.Refused,
+                _ => IngestResult.Ignored,
+            };
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
+
+    private sealed record Submission(StripeEvent Event, StripeEventSource Source)
+    {
+        // Continuations run off the writer's loop, so answering requests never slows the next commit.
+        public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,262 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Shop.Tests.Infrastructure;
+using Shop.Web.Email;
+using Shop.Web.Orders;
+using Shop.Web.Payments.Webhooks;
+
+namespace Shop.Tests.Webhooks;
+
+public sealed class WebhookOrderTests : IDisposable
+{
+    private readonly StripeStub _stripe = new();
+    private readonly ShopApp _app;
+    private readonly HttpClient _client;
+
+    public WebhookOrderTests()
+    {
+        _app = new ShopApp(_stripe);
+        _client = _app.CreateClient();
+    }
+
+    [Fact]
+    public async Task The_same_event_ten_times_at_once_is_applied_once()
+    {
+        var order = await _app.PlaceOrderAsync();
+        var json = StripeWebhooks.Event("payment_intent.succeeded", order.PaymentIntentId, order.Amount, eventId: "evt_duplicate_storm");
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => StripeWebhooks.SendAsync(_client, json)));
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        await using var db = _app.OpenDatabase();
+        Assert.Equal(OrderStatus.Paid, (await db.Orders.SingleAsync()).Status);
+        Assert.Equal(1, await db.StripeEvents.CountAsync(e => e.EventId == "evt_duplicate_storm"));
+        Assert.Equal(1, await db.Outbox.CountAsync(m => m.Kind == CustomerEmailKind.Receipt));
+    }
+
+    [Fact]
+    public async Task A_failure_that_arrives_after_the_success_leaves_the_order_paid()
+    {
+        var order = await _app.PlaceOrderAsync();
+
+        await Send("payment_intent.succeeded", order);
+        await Send("payment_intent.payment_failed", order);
+
+        await using var db = _app.OpenDatabase();
+        Assert.Equal(OrderStatus.Paid, (await db.Orders.SingleAsync()).Status);
+        var refused = await db.StripeEvents.SingleAsync(e => e.Type == "payment_intent.payment_failed");
+        Assert.Equal(StripeEventOutcome.Refused, refused.Outcome);
+        Assert.Equal(0, await db.Outbox.CountAsync(m => m.Kind == CustomerEmailKind.PaymentFailed));
+    }
+
+    [Fact]
+    public async Task A_declined_customer_can_pay_again_and_reach_paid()
+    {
+        var order = await _app.PlaceOrderAsync();
+
+        await Send("payment_intent.payment_failed", order);
+        await using (var db = _app.OpenDatabase())
+        {
+            var failed = await db.Orders.SingleAsync();
+            Assert.Equal(OrderStatus.PaymentFailed, failed.Status);
+            Assert.Equal("Your card has insufficient funds.", failed.PaymentFailureMessage);
+            Assert.Equal("insufficient_funds", failed.PaymentFailureCode);
+        }
+
+        await Send("payment_intent.succeeded", order);
+
+        await using (var db = _app.OpenDatabase())
+        {
+            Assert.Equal(OrderStatus.Paid, (await db.Orders.SingleAsync()).Status);
+            Assert.Equal([CustomerEmailKind.PaymentFailed, CustomerEmailKind.Receipt],
+                await db.Outbox.OrderBy(m => m.CreatedAt).Select(m => m.Kind).ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Processing_then_success_reaches_paid()
+    {
+        var order = await _app.PlaceOrderAsync();
+
+        await Send("payment_intent.processing", order);
+        var processing = await StatusAsync();
+        await Send("payment_intent.succeeded", order);
+
+        Assert.Equal(OrderStatus.Processing, processing);
+        Assert.Equal(OrderStatus.Paid, await StatusAsync());
+    }
+
+    [Fact]
+    public async Task Cancellation_of_an_unpaid_order_cancels_it_but_not_a_paid_one()
+    {
+        var unpaid = await _app.PlaceOrderAsync();
+        var paid = await _app.PlaceOrderAsync("brass-pen");
+        await Send("payment_intent.succeeded", paid);
+
+        await Send("payment_intent.canceled", unpaid);
+        await Send("payment_intent.canceled", paid);
+
+        await using var db = _app.OpenDatabase();
+        Assert.Equal(OrderStatus.Canceled, (await db.Orders.SingleAsync(o => o.PublicId == unpaid.PublicId)).Status);
+        Assert.Equal(OrderStatus.Paid, (await db.Orders.SingleAsync(o => o.PublicId == paid.PublicId)).Status);
+    }
+
+    [Fact]
+    public async Task Partial_then_full_refunds_record_the_amounts_even_out_of_order()
+    {
+        var order = await _app.PlaceOrderAsync("canvas-tote", 2);
+        await Send("payment_intent.succeeded", order);
+
+        await Send("charge.refunded", order, refunded: 1000);
+        var partial = await StatusAsync();
+        await Send("charge.refunded", order, refunded: order.Amount);
+        await Send("charge.refunded", order, refunded: 1000);
+
+        await using var db = _app.OpenDatabase();
+        var refunded = await db.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.PartiallyRefunded, partial);
+        Assert.Equal(OrderStatus.Refunded, refunded.Status);
+        Assert.Equal(order.Amount, refunded.RefundedMinorUnits);
+        Assert.Equal(2, await db.Outbox.CountAsync(m => m.Kind == CustomerEmailKind.Refund));
+    }
+
+    [Fact]
+    public async Task A_dispute_opens_and_its_outcome_closes_it()
+    {
+        var won = await _app.PlaceOrderAsync();
+        var lost = await _app.PlaceOrderAsync("brass-pen");
+        await Send("payment_intent.succeeded", won);
+        await Send("payment_intent.succeeded", lost);
+
+        await Send("charge.dispute.created", won);
+        await Send("charge.dispute.created", lost);
+        var disputed = await StatusAsync(won);
+        await Send("charge.dispute.closed.won", won);
+        await Send("charge.dispute.closed", lost);
+
+        Assert.Equal(OrderStatus.Disputed, disputed);
+        Assert.Equal(OrderStatus.Paid, await StatusAsync(won));
+        Assert.Equal(OrderStatus.DisputeLost, await StatusAsync(lost));
+    }
+
+    [Fact]
+    public async Task A_payment_for_another_amount_puts_the_order_in_review_instead_of_paid()
+    {
+        var order = await _app.PlaceOrderAsync();
+
+        await Send("payment_intent.succeeded", order with { Amount = order.Amount - 1 });
+
+        Assert.Equal(OrderStatus.NeedsReview, await StatusAsync());
+    }
+
+    [Fact]
+    public async Task A_payment_in_another_currency_puts_the_order_in_review()
+    {
+        var order = await _app.PlaceOrderAsync();
+
+        await Send("payment_intent.succeeded", order with { Currency = "eur" });
+
+        Assert.Equal(OrderStatus.NeedsReview, await StatusAsync());
+    }
+
+    [Fact]
+    public async Task An_event_for_an_unknown_payment_intent_is_acknowledged_and_recorded_as_ignored()
+    {
+        var json = StripeWebhooks.Event("payment_intent.succeeded", "pi_from_stripe_trigger", 2000, eventId: "evt_trigger");
+
+        using var response = await StripeWebhooks.PostAsync(_client, json);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = _app.OpenDatabase();
+        var record = await db.StripeEvents.SingleAsync();
+        Assert.Equal(StripeEventOutcome.Ignored, record.Outcome);
+        Assert.Null(record.OrderId);
+    }
+
+    [Fact]
+    public async Task An_event_type_the_shop_does_not_handle_is_acknowledged_and_recorded_as_ignored()
+    {
+        var order = await _app.PlaceOrderAsync();
+        var json = StripeWebhooks.Event("payment_intent.succeeded", order.PaymentIntentId, order.Amount,
+            change: e => e["type"] = "payment_intent.amount_capturable_updated");
+
+        using var response = await StripeWebhooks.PostAsync(_client, json);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = _app.OpenDatabase();
+        Assert.Equal(StripeEventOutcome.Ignored, (await db.StripeEvents.SingleAsync()).Outcome);
+        Assert.Equal(OrderStatus.AwaitingPayment, (await db.Orders.SingleAsync()).Status);
+    }
+
+    [Fact]
+    public async Task An_event_of_another_api_release_train_is_still_applied()
+    {
+        var order = await _app.PlaceOrderAsync();
+        var json = StripeWebhooks.Event("payment_intent.succeeded", order.PaymentIntentId, order.Amount,
+            change: e => e["api_version"] = "2024-06-20");
+
+        using var response = await StripeWebhooks.PostAsync(_client, json);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(OrderStatus.Paid, await StatusAsync());
+    }
+
+    [Fact]
+    public async Task The_order_page_shows_the_timeline_of_events()
+    {
+        var order = await _app.PlaceOrderAsync();
+        await Send("payment_intent.payment_failed", order, eventId: "evt_first_failure");
+        await Send("payment_intent.succeeded", order, eventId: "evt_then_success");
+
+        var page = await _client.GetStringAsync($"/orders/{order.PublicId}");
+
+        Assert.Contains("<strong id=\"order-status\">Paid</strong>", page, StringComparison.Ordinal);
+        var failure = page.IndexOf("data-event=\"evt_first_failure\"", StringComparison.Ordinal);
+        var success = page.IndexOf("data-event=\"evt_then_success\"", StringComparison.Ordinal);
+        Assert.True(failure > 0 && success > failure, "the timeline lists both events, oldest first");
+        Assert.Contains("PaymentFailed → Paid", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_failure_answers_503_so_stripe_retries()
+    {
+        var order = await _app.PlaceOrderAsync();
+        await using (var connection = new SqliteConnection($"Data Source={_app.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE StripeEvents RENAME TO StripeEventsGone;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var response = await StripeWebhooks.PostAsync(_client,
+            StripeWebhooks.Event("payment_intent.succeeded", order.PaymentIntentId, order.Amount));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(OrderStatus.AwaitingPayment, await StatusAsync());
+    }
+
+    private async Task Send(string fixture, PlacedOrder order, long? refunded = null, string? eventId = null)
+    {
+        var json = StripeWebhooks.Event(fixture, order.PaymentIntentId, order.Amount, order.Currency, order.PublicId, eventId,
+            refunded is { } amount ? e => e["data"]!["object"]!["amount_refunded"] = amount : null);
+        using var response = await StripeWebhooks.PostAsync(_client, json);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<OrderStatus> StatusAsync(PlacedOrder? order = null)
+    {
+        await using var db = _app.OpenDatabase();
+        var orders = db.Orders.AsQueryable();
+        return (await (order is null ? orders.SingleAsync() : orders.SingleAsync(o => o.PublicId == order.PublicId))).Status;
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _app.Dispose();
+        _stripe.Dispose();
+    }
+}
