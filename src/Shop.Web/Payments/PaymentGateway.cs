@@ -6,7 +6,13 @@ using Stripe;
 namespace Shop.Web.Payments;
 
 /// <summary>What the shop needs of a PaymentIntent; the client secret is for the payment page only and is never logged.</summary>
-public sealed record PaymentIntentSummary(string Id, string ClientSecret, long Amount, string Currency, string Status);
+public sealed record PaymentIntentSummary(
+    string Id, string ClientSecret, long Amount, string Currency, string Status, string? FailureMessage = null, string? FailureCode = null)
+{
+    public static PaymentIntentSummary From(PaymentIntent intent) => new(
+        intent.Id, intent.ClientSecret, intent.Amount, intent.Currency, intent.Status,
+        intent.LastPaymentError?.Message, intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code);
+}
 
 public enum GatewayFailureKind
 {
@@ -85,6 +91,10 @@ public sealed class PaymentGateway
         return CallAsync("update PaymentIntent", order, service => service.UpdateAsync(order.PaymentIntentId, update, request, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Reads a PaymentIntent's current state: the reconciliation job's safety net for a missed webhook.</summary>
+    public Task<GatewayResult> RetrievePaymentIntentAsync(Order order, CancellationToken cancellationToken) =>
+        CallAsync("retrieve PaymentIntent", order, service => service.GetAsync(order.PaymentIntentId, cancellationToken: cancellationToken), cancellationToken);
+
     private async Task<GatewayResult> CallAsync(
         string operation, Order order, Func<PaymentIntentService, Task<PaymentIntent>> call, CancellationToken cancellationToken)
     {
@@ -97,7 +107,7 @@ public sealed class PaymentGateway
         try
         {
             var intent = await call(_paymentIntents);
-            return GatewayResult.Ok(new PaymentIntentSummary(intent.Id, intent.ClientSecret, intent.Amount, intent.Currency, intent.Status));
+            return GatewayResult.Ok(PaymentIntentSummary.From(intent));
         }
         catch (StripeException ex)
         {

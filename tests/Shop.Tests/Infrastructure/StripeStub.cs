@@ -42,6 +42,28 @@ public sealed class StripeStub : IDisposable
             .RespondWith(Response.Create().WithCallback(request => PaymentIntentResponse(request, request.Path.Split('/').Last())));
     }
 
+    /// <summary>Answers GET /v1/payment_intents/{id} with the PaymentIntent in this state, as the reconciliation job will read it.</summary>
+    public void AnswerRetrieve(string paymentIntentId, string status, long amount, string currency = "usd", string? declineCode = null)
+    {
+        var lastError = declineCode is null ? null : new { type = "card_error", code = "card_declined", decline_code = declineCode, message = "Your card was declined." };
+        var body = JsonSerializer.Serialize(new
+        {
+            id = paymentIntentId,
+            @object = "payment_intent",
+            amount,
+            currency,
+            status,
+            client_secret = paymentIntentId + "_secret_stub",
+            last_payment_error = lastError,
+            livemode = false,
+        });
+        _server.Given(Request.Create().WithPath("/v1/payment_intents/" + paymentIntentId).UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(body));
+    }
+
+    public int RetrievesOf(string paymentIntentId) =>
+        Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/payment_intents/" + paymentIntentId);
+
     /// <summary>Every PaymentIntent call fails with this status and a Stripe error body.</summary>
     public void FailWith(HttpStatusCode status, string type = "api_error", string? code = null)
     {
