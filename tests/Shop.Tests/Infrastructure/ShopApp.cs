@@ -13,11 +13,16 @@ namespace Shop.Tests.Infrastructure;
 /// </summary>
 public sealed class ShopApp : WebApplicationFactory<Program>
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("shop-tests-").FullName;
+    private readonly string _directory;
+    private readonly bool _ownsDirectory;
     private readonly Dictionary<string, string?> _settings;
 
-    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null)
+    /// <param name="databaseDirectory">A folder holding shop.db from an earlier ShopApp, to restart the shop on the same data;
+    /// the caller then owns (and deletes) it. By default each ShopApp has its own temporary folder.</param>
+    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null, string? databaseDirectory = null)
     {
+        _ownsDirectory = databaseDirectory is null;
+        _directory = databaseDirectory ?? Directory.CreateTempSubdirectory("shop-tests-").FullName;
         Stripe = stripe;
         _settings = new Dictionary<string, string?>
         {
@@ -25,6 +30,8 @@ public sealed class ShopApp : WebApplicationFactory<Program>
             ["Shop:Currency"] = "usd",
             ["RateLimiting:CheckoutPermitLimit"] = "1000",
             ["Stripe:WebhookSecrets:0"] = StripeWebhooks.Secret,
+            // Integration tests choose their Stripe (WireMock) themselves; browser tests switch the emulators on.
+            ["OfflineMode:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (stripe is not null)
@@ -80,10 +87,14 @@ public sealed class ShopApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(_directory))
+        if (disposing)
         {
+            // Pooled connections keep the file open: a restarted shop, or the folder's deletion, needs them closed.
             SqliteConnection.ClearAllPools();
-            Directory.Delete(_directory, recursive: true);
+            if (_ownsDirectory && Directory.Exists(_directory))
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
         }
     }
 }
