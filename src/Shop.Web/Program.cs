@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Shop.Web;
 using Shop.Web.Checkout;
 using Shop.Web.Data;
+using Shop.Web.Email;
+using Shop.Web.OfflineMode;
 using Shop.Web.Payments;
 using Shop.Web.Payments.Webhooks;
 using Shop.Web.Security;
@@ -18,11 +20,13 @@ builder.Services.AddOptions<ShopOptions>().BindConfiguration(ShopOptions.Section
 builder.Services.AddSingleton<IValidateOptions<ShopOptions>, ShopOptions.Validator>();
 builder.Services.AddSingleton(TimeProvider.System);
 
-// Each feature registers its own services.
+// Each feature registers its own services. Offline mode first: it decides where Stripe and SMTP are.
+builder.AddOfflineMode();
 builder.AddShopData();
 builder.AddStorefront();
 builder.AddPayments();
 builder.AddStripeWebhooks();
+builder.AddCustomerEmails();
 builder.AddShopSecurity();
 
 builder.Services.AddRazorPages();

@@ -58,16 +58,15 @@ public sealed class LocalEmulators(
 
     public async ValueTask DisposeAsync()
     {
-        if (_stripe is not null)
+        // Stopped by the host, then disposed by the container: only the first call does the work.
+        if (Interlocked.Exchange(ref _stripe, null) is { } stripe)
         {
-            await _stripe.DisposeAsync();
-            _stripe = null;
+            await stripe.DisposeAsync();
         }
 
-        if (_inbox is not null)
+        if (Interlocked.Exchange(ref _inbox, null) is { } inbox)
         {
-            await _inbox.DisposeAsync();
-            _inbox = null;
+            await inbox.DisposeAsync();
         }
     }
 
@@ -94,10 +93,27 @@ public sealed class LocalEmulators(
             "Test mode: local Stripe emulator at {StripeUrl} sends webhooks to {WebhookUrl}; emails go to {InboxUrl}", StripeBaseUrl, url.Uri, InboxUrl);
     }
 
+    /// <summary>
+    /// A port that is free now, picked below Linux's ephemeral range (32768–60999) so that no outgoing connection can
+    /// take it in the moment between this check and the emulator binding it.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
+        throw new InvalidOperationException("No free port found for the local emulators between 20000 and 32000.");
     }
 }

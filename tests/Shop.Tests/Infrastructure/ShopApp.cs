@@ -58,11 +58,18 @@ public sealed class ShopApp : WebApplicationFactory<Program>
         new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
 
     /// <summary>Puts a product in a new visitor's cart and checks out: an order awaiting payment, with its PaymentIntent.</summary>
-    public async Task<PlacedOrder> PlaceOrderAsync(string slug = "canvas-tote", int quantity = 1)
+    /// <param name="customer">Checkout fields that differ from <see cref="ShopSession.Customer"/>, such as "Input.Email".</param>
+    public async Task<PlacedOrder> PlaceOrderAsync(string slug = "canvas-tote", int quantity = 1, IReadOnlyDictionary<string, string>? customer = null)
     {
         using var session = NewSession();
         await session.AddToCartAsync(slug, quantity);
-        var page = await session.CheckoutAsync();
+        var fields = new Dictionary<string, string>(ShopSession.Customer);
+        foreach (var (key, value) in customer ?? new Dictionary<string, string>())
+        {
+            fields[key] = value;
+        }
+
+        var page = await session.CheckoutAsync(fields);
         await using var db = OpenDatabase();
         var order = await db.Orders.SingleAsync(o => o.PublicId == page.OrderPublicId);
         return new PlacedOrder(order.PublicId, order.PaymentIntentId!, order.TotalMinorUnits, order.Currency);

@@ -13,11 +13,11 @@ public sealed class ReconciliationTests : IDisposable
     private readonly StripeStub _stripe = new();
     private readonly ShopApp _app;
 
-    // Due at once, and no background passes: each test runs one pass itself.
+    // Due at once, and no background passes racing the test: each test runs one pass itself.
     public ReconciliationTests() => _app = new ShopApp(_stripe, new Dictionary<string, string?>
     {
+        ["Reconciliation:Enabled"] = "false",
         ["Reconciliation:After"] = "00:00:00",
-        ["Reconciliation:Interval"] = "1.00:00:00",
         ["Reconciliation:MaxRequestsPerSecond"] = "100",
     });
 

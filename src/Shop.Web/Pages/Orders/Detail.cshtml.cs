@@ -34,8 +34,9 @@ public sealed class DetailModel(OrderQueries orders) : PageModel
 
         Order = order;
         Timeline = await orders.TimelineAsync(order.Id, cancellationToken);
+        // Back from Stripe.js after a new attempt (also one after an earlier decline): the webhook is on its way.
         AwaitingConfirmation = order.Status == OrderStatus.Processing
-            || (order.Status == OrderStatus.AwaitingPayment && redirectStatus is "succeeded" or "processing");
+            || (order.IsOpenForPayment && redirectStatus is "succeeded" or "processing");
         return Page();
     }
 }

@@ -1,0 +1,31 @@
+using Shop.Web.Common;
+using Shop.Web.Orders;
+
+namespace Shop.Web.Email;
+
+/// <summary>What every email template gets: the order as it is now, the outbox row's facts and the customer's links.</summary>
+public sealed record CustomerEmailModel(Order Order, OutboxMessage Message, Uri OrderUrl, Uri PayUrl)
+{
+    /// <summary>The amount the email is about, frozen when the order changed (the refunded total for a refund notice).</summary>
+    public Money Amount => new(Message.AmountMinorUnits, Order.Currency);
+
+    /// <summary>Stripe's customer-facing decline message, or a general one when Stripe gave none.</summary>
+    public string DeclineReason => string.IsNullOrWhiteSpace(Message.Reason) ? "Your payment was declined." : Message.Reason;
+
+    public IEnumerable<string> ShippingLines
+    {
+        get
+        {
+            var address = Order.ShippingAddress;
+            yield return Order.CustomerName;
+            yield return address.Line1;
+            if (!string.IsNullOrWhiteSpace(address.Line2))
+            {
+                yield return address.Line2;
+            }
+
+            yield return $"{address.PostalCode} {address.City}";
+            yield return address.Country;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+using System.Data.Common;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Shop.Web.Data;
+using Shop.Web.Orders;
+
+namespace Shop.Web.Email;
+
+/// <summary>
+/// Sends the outbox's due messages over SMTP. Each batch is claimed with a lease first (a conditional update that only
+/// takes rows no one holds), so several shop instances on one database never send the same row at once; a batch goes
+/// over one SMTP connection; each message is marked sent right after the server accepted it, so a crash in between
+/// re-sends at most that one message, with the same Message-Id.
+/// </summary>
+public sealed class OutboxSender(
+    IServiceScopeFactory scopes,
+    CustomerEmailComposer composer,
+    OutboxSignal signal,
+    IOptions<SmtpOptions> options,
+    TimeProvider time,
+    ILogger<OutboxSender> logger) : BackgroundService
+{
+    // Identifies this process in LockedBy, for whoever looks at a stuck row; each claim appends its own token.
+    private readonly string _instance = $"{Environment.MachineName[..Math.Min(Environment.MachineName.Length, 40)]}/{Environment.ProcessId}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var smtp = options.Value;
+        if (!smtp.IsConfigured)
+        {
+            logger.LogWarning("Smtp:Host is not configured: customer emails stay pending in the outbox and are sent once it is");
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var claimed = 0;
+            try
+            {
+                claimed = await SendDueBatchAsync(smtp, stoppingToken);
+            }
+            catch (Exception ex) when (ex is DbException or DbUpdateException)
+            {
+                // The database is down or locked: the rows are safe in it, so wait and look again rather than stop the shop.
+                logger.LogError(ex, "The outbox could not be read or updated; trying again in {PollInterval}", smtp.PollInterval);
+            }
+
+            // A full batch suggests more are due: go on at once instead of waiting.
+            if (claimed < smtp.BatchSize)
+            {
+                await signal.WaitAsync(smtp.PollInterval, time, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<int> SendDueBatchAsync(SmtpOptions smtp, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
+        var now = time.GetUtcNow();
+        var leaseUntil = now + smtp.LeaseDuration;
+        var claim = $"{_instance}/{Guid.NewGuid():N}";
+
+        var due = await Due(db.Outbox, now).OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(smtp.BatchSize).ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        // The conditions are repeated in the UPDATE itself, not only in the SELECT above: when two instances race
+        // for a row, the database re-checks them on the row it is about to change, so only one claim succeeds.
+        var claimed = await Due(db.Outbox.Where(m => due.Contains(m.Id)), now)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, claim).SetProperty(m => m.LockedUntil, leaseUntil), cancellationToken);
+        if (claimed == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var rows = await db.Outbox.AsNoTracking().Where(m => m.LockedBy == claim).OrderBy(m => m.NextAttemptAt).ToListAsync(cancellationToken);
+            var orderIds = rows.Select(m => m.OrderId).Distinct().ToList();
+            var orders = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
+            await SendAsync(db, smtp, rows, orders, claim, leaseUntil, cancellationToken);
+            return claimed;
+        }
+        finally
+        {
+            // Whatever this batch did not get to (stopping, lease running out, a crash of the loop) is free again at once
+            // rather than when the lease expires. Not cancellable: it runs precisely when the host is stopping.
+            await db.Outbox.Where(m => m.LockedBy == claim)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, (string?)null).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null),
+                    CancellationToken.None);
+        }
+    }
+
+    private static IQueryable<OutboxMessage> Due(IQueryable<OutboxMessage> outbox, DateTimeOffset now) =>
+        outbox.Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now));
+
+    private async Task SendAsync(ShopDbContext db, SmtpOptions smtp, List<OutboxMessage> rows, Dictionary<long, Order> orders, string claim,
+        DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        var client = NewClient(smtp);
+        try
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                if (time.GetUtcNow() + (smtp.Timeout * 2) > leaseUntil)
+                {
+                    logger.LogWarning("The outbox batch's lease runs out; {Count} messages are left for the next batch", rows.Count - i);
+                    return;
+                }
+
+                var message = await TryComposeAsync(db, smtp, row, orders[row.OrderId], claim, cancellationToken);
+                if (message is null)
+                {
+                    continue;
+                }
+
+                if (!client.IsConnected)
+                {
+                    try
+                    {
+                        await ConnectAsync(client, smtp, cancellationToken);
+                    }
+                    catch (Exception ex) when (DeliveryFailure.Classify(ex, cancellationToken) is not null)
+                    {
+                        // Unreachable for this message means unreachable for the rest of the batch: each of them backs
+                        // off now, after one connection attempt, instead of one attempt (and one timeout) per message.
+                        logger.LogWarning(ex, "Could not connect to the SMTP server {Host}:{Port}; {Count} messages will be retried",
+                            smtp.Host, smtp.Port, rows.Count - i);
+                        foreach (var unsent in rows.Skip(i))
+                        {
+                            await RecordFailureAsync(db, smtp, unsent, DeliveryFailureKind.Transient, ex, claim);
+                        }
+
+                        return;
+                    }
+                }
+
+                try
+                {
+                    await client.SendAsync(message, cancellationToken);
+                }
+                catch (Exception ex) when (DeliveryFailure.Classify(ex, cancellationToken) is { } kind)
+                {
+                    logger.LogWarning(ex, "{EmailKind} email {OutboxId} for order {OrderId} was not accepted ({FailureKind})",
+                        row.Kind, row.Id, orders[row.OrderId].PublicId, kind);
+                    await RecordFailureAsync(db, smtp, row, kind, ex, claim);
+                    if (!client.IsConnected || kind == DeliveryFailureKind.Transient)
+                    {
+                        // After a dropped or confused session, the next message starts on a fresh connection.
+                        client.Dispose();
+                        client = NewClient(smtp);
+                    }
+
+                    continue;
+                }
+
+                await MarkSentAsync(db, row, claim);
+                logger.LogInformation("{EmailKind} email {OutboxId} for order {OrderId} sent", row.Kind, row.Id, orders[row.OrderId].PublicId);
+            }
+
+            await QuitAsync(client, cancellationToken);
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    private async Task<MimeKit.MimeMessage?> TryComposeAsync(ShopDbContext db, SmtpOptions smtp, OutboxMessage row, Order order, string claim,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await composer.ComposeAsync(row, order);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A template bug must not hold up other customers' emails: this one is logged, keeps the error and backs
+            // off like a transient failure, so a fixed deployment still sends it (until Smtp:MaxAttempts).
+            logger.LogError(ex, "{EmailKind} email {OutboxId} for order {OrderId} could not be composed", row.Kind, row.Id, order.PublicId);
+            await RecordFailureAsync(db, smtp, row, DeliveryFailureKind.Transient, ex, claim);
+            return null;
+        }
+    }
+
+    private static async Task ConnectAsync(SmtpClient client, SmtpOptions smtp, CancellationToken cancellationToken)
+    {
+        var security = smtp.Security switch
+        {
+            SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+            SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.None,
+        };
+        // Host is set (the sender does not start without it); Username and Password come together (validated).
+        await client.ConnectAsync(smtp.Host!, smtp.Port, security, cancellationToken);
+        if (!string.IsNullOrEmpty(smtp.Username))
+        {
+            await client.AuthenticateAsync(smtp.Username, smtp.Password!, cancellationToken);
+        }
+    }
+
+    private async Task QuitAsync(SmtpClient client, CancellationToken cancellationToken)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception ex) when (DeliveryFailure.Classify(ex, cancellationToken) is not null)
+        {
+            // Every message is already accepted and recorded; a server that hangs up before QUIT changes nothing.
+            logger.LogDebug(ex, "The SMTP server closed the connection before QUIT");
+        }
+    }
+
+    private static SmtpClient NewClient(SmtpOptions smtp) => new() { Timeout = (int)smtp.Timeout.TotalMilliseconds };
+
+    // Recording is not cancellable: once the server accepted a message, forgetting that would send it twice.
+    private async Task MarkSentAsync(ShopDbContext db, OutboxMessage row, string claim)
+    {
+        var now = time.GetUtcNow();
+        var updated = await db.Outbox.Where(m => m.Id == row.Id && m.LockedBy == claim).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, OutboxStatus.Sent)
+            .SetProperty(m => m.SentAt, now)
+            .SetProperty(m => m.Attempts, row.Attempts + 1)
+            .SetProperty(m => m.LockedBy, (string?)null)
+            .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+        WarnIfLeaseLost(updated, row);
+    }
+
+    private async Task RecordFailureAsync(ShopDbContext db, SmtpOptions smtp, OutboxMessage row, DeliveryFailureKind kind, Exception error,
+        string claim)
+    {
+        var attempts = row.Attempts + 1;
+        var giveUp = kind == DeliveryFailureKind.Permanent || attempts >= smtp.MaxAttempts;
+        var now = time.GetUtcNow();
+        var nextAttemptAt = giveUp ? row.NextAttemptAt
+            : now + DeliveryFailure.RetryDelay(attempts, smtp.RetryBaseDelay, smtp.RetryMaxDelay, Random.Shared.NextDouble());
+        var lastError = DeliveryFailure.Describe(error);
+
+        var updated = await db.Outbox.Where(m => m.Id == row.Id && m.LockedBy == claim).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, giveUp ? OutboxStatus.Failed : OutboxStatus.Pending)
+            .SetProperty(m => m.Attempts, attempts)
+            .SetProperty(m => m.NextAttemptAt, nextAttemptAt)
+            .SetProperty(m => m.LastError, lastError)
+            .SetProperty(m => m.LockedBy, (string?)null)
+            .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+        WarnIfLeaseLost(updated, row);
+        if (giveUp && updated == 1)
+        {
+            logger.LogError("{EmailKind} email {OutboxId} failed for good after {Attempts} attempts: {Error}",
+                row.Kind, row.Id, attempts, lastError);
+        }
+    }
+
+    private void WarnIfLeaseLost(int updated, OutboxMessage row)
+    {
+        if (updated == 0)
+        {
+            // Only possible if this batch outlived its lease and another instance took the row over.
+            logger.LogWarning("Email {OutboxId} was no longer claimed by this instance when its outcome was recorded", row.Id);
+        }
+    }
+}

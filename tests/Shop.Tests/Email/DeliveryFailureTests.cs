@@ -1,0 +1,62 @@
+using System.Net.Sockets;
+using MailKit.Net.Smtp;
+using MimeKit;
+using Shop.Web.Email;
+
+namespace Shop.Tests.Email;
+
+public sealed class DeliveryFailureTests
+{
+    [Theory]
+    [InlineData(1, 5_000)]
+    [InlineData(2, 10_000)]
+    [InlineData(4, 40_000)]
+    [InlineData(9, 900_000)]
+    [InlineData(60, 900_000)]
+    public void The_retry_delay_doubles_per_attempt_and_stops_at_the_cap(int attempts, int expectedMilliseconds)
+    {
+        var delay = DeliveryFailure.RetryDelay(attempts, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15), jitter: 0.5);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), delay);
+    }
+
+    [Fact]
+    public void Jitter_spreads_the_retry_delay_by_a_fifth_either_way()
+    {
+        var earliest = DeliveryFailure.RetryDelay(2, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15), jitter: 0);
+        var latest = DeliveryFailure.RetryDelay(2, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15), jitter: 0.999_999);
+
+        Assert.Equal(TimeSpan.FromSeconds(8), earliest);
+        Assert.Equal(12, latest.TotalSeconds, precision: 3);
+    }
+
+    [Fact]
+    public void A_rejected_recipient_is_permanent_but_a_temporary_refusal_or_a_rejected_sender_is_not()
+    {
+        var mailbox = new MailboxAddress("Ada", "ada@example.com");
+
+        var recipient = DeliveryFailure.Classify(
+            new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, SmtpStatusCode.MailboxUnavailable, mailbox, "5.1.1 no such user"), default);
+        var temporary = DeliveryFailure.Classify(
+            new SmtpCommandException(SmtpErrorCode.SenderNotAccepted, SmtpStatusCode.ErrorInProcessing, "4.3.0 try later"), default);
+        var sender = DeliveryFailure.Classify(
+            new SmtpCommandException(SmtpErrorCode.SenderNotAccepted, SmtpStatusCode.MailboxUnavailable, mailbox, "5.7.1 not allowed"), default);
+
+        Assert.Equal(DeliveryFailureKind.Permanent, recipient);
+        Assert.Equal(DeliveryFailureKind.Transient, temporary);
+        Assert.Equal(DeliveryFailureKind.Transient, sender);
+    }
+
+    [Fact]
+    public void Network_failures_are_transient_and_other_exceptions_are_not_delivery_failures()
+    {
+        using var stopping = new CancellationTokenSource();
+        stopping.Cancel();
+
+        Assert.Equal(DeliveryFailureKind.Transient, DeliveryFailure.Classify(new SocketException((int)SocketError.ConnectionRefused), default));
+        Assert.Equal(DeliveryFailureKind.Transient, DeliveryFailure.Classify(new MailKit.ServiceNotConnectedException(), default));
+        Assert.Equal(DeliveryFailureKind.Transient, DeliveryFailure.Classify(new OperationCanceledException(), default));
+        Assert.Null(DeliveryFailure.Classify(new OperationCanceledException(), stopping.Token));
+        Assert.Null(DeliveryFailure.Classify(new InvalidOperationException("a bug"), default));
+    }
+}
