@@ -14,7 +14,7 @@ namespace Shop.Web.Email;
 /// components in Templates/, with addresses and the Message-Id built from parts so no field can inject a header.
 /// </summary>
 public sealed partial class CustomerEmailComposer(
-    IServiceProvider services, ILoggerFactory loggerFactory, IOptions<SmtpOptions> smtp, IOptions<ShopOptions> shop, TimeProvider time)
+    IServiceScopeFactory scopes, ILoggerFactory loggerFactory, IOptions<SmtpOptions> smtp, IOptions<ShopOptions> shop, TimeProvider time)
 {
     public async Task<MimeMessage> ComposeAsync(OutboxMessage row, Order order)
     {
@@ -51,7 +51,10 @@ public sealed partial class CustomerEmailComposer(
 
     private async Task<string> RenderAsync(Type component, CustomerEmailModel model)
     {
-        await using var renderer = new HtmlRenderer(services, loggerFactory);
+        // The renderer resolves scoped services (ComponentsActivitySource among them): give it a scope of its own,
+        // since the composer is a singleton and the root provider refuses scoped services when scopes are validated.
+        await using var scope = scopes.CreateAsyncScope();
+        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggerFactory);
         return await renderer.Dispatcher.InvokeAsync(async () =>
         {
             var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(ReceiptEmail.Email)] = model });

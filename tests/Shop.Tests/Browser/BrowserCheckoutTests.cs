@@ -74,6 +74,7 @@ public sealed class BrowserCheckoutTests : IAsyncLifetime
     private static async Task BuyCanvasToteAsync(IPage page, string email)
     {
         await page.GotoAsync("/products/canvas-tote");
+        await Expect(page.Locator("#test-mode-banner")).ToContainTextAsync("Test mode: local emulator");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
         await Expect(page.Locator("#cart-total")).ToHaveTextAsync("$24.00");
         await page.GetByRole(AriaRole.Link, new() { Name = "Checkout" }).ClickAsync();

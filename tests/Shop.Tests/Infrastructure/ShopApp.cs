@@ -85,6 +85,13 @@ public sealed class ShopApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+
+        // As strict as Development: a singleton that resolves a scoped service fails the tests, not a developer's first run.
+        builder.UseDefaultServiceProvider(provider =>
+        {
+            provider.ValidateScopes = true;
+            provider.ValidateOnBuild = true;
+        });
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
