@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Shop.Benchmarks;
+
+public sealed record CheckoutResult(int Orders, int Failures, double TotalP50Ms, double TotalP99Ms, double OverheadP50Ms, double OverheadP99Ms, double StubP99Ms);
+
+/// <summary>
+/// Stands in for api.stripe.com: answers POST /v1/payment_intents at once, and times its own handling per order so the
+/// benchmark can subtract it and report the shop's own overhead.
+/// </summary>
+public sealed partial class StripeStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private StripeStandIn(WebApplication app, int port)
+    {
+        _app = app;
+        Url = $"http://127.0.0.1:{port}";
+    }
+
+    public string Url { get; }
+
+    /// <summary>The stub's own time per order public id (from metadata[order_id]).</summary>
+    public ConcurrentDictionary<string, double> HandlingMs { get; } = new(StringComparer.Ordinal);
+
+    public static async Task<StripeStandIn> StartAsync()
+    {
+        var port = ShopProcess.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var stub = new StripeStandIn(app, port);
+        app.MapPost("/v1/payment_intents", async (HttpContext context) =>
+        {
+            var clock = Stopwatch.StartNew();
+            var form = await context.Request.ReadFormAsync();
+            var id = "pi_" + Guid.NewGuid().ToString("N")[..24];
+            var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+            {
+                ["id"] = id,
+                ["object"] = "payment_intent",
+                ["amount"] = long.Parse(form["amount"].ToString(), System.Globalization.CultureInfo.InvariantCulture),
+                ["currency"] = form["currency"].ToString(),
+                ["client_secret"] = id + "_secret_stub",
+                ["status"] = "requires_payment_method",
+                ["livemode"] = false,
+                ["metadata"] = new Dictionary<string, string>(),
+            });
+            context.Response.ContentType = "application/json";
+            context.Response.Headers["Request-Id"] = "req_stub";
+            await context.Response.Body.WriteAsync(body);
+            stub.HandlingMs[form["metadata[order_id]"].ToString()] = clock.Elapsed.TotalMilliseconds;
+        });
+        await app.StartAsync();
+        return stub;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>Sequential checkouts, each by a new visitor with one product in the cart; only POST /checkout is timed.</summary>
+    public async Task<CheckoutResult> RunAsync(int shopPort, int warmup, int count)
+    {
+        var totals = new List<double>();
+        var overheads = new List<double>();
+        var stubs = new List<double>();
+        var failures = 0;
+        for (var i = 0; i < warmup + count; i++)
+        {
+            using var handler = new SocketsHttpHandler { UseCookies = true, CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+            using var client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{shopPort}") };
+            var product = await client.GetStringAsync(new Uri("/products/canvas-tote", UriKind.Relative));
+            using (var add = await client.PostAsync(new Uri("/cart?handler=Add", UriKind.Relative), Form(
+                       ("productId", ProductId().Match(product).Groups[1].Value), ("quantity", "1"), ("__RequestVerificationToken", Token(product)))))
+            {
+                add.EnsureSuccessStatusCodeOrRedirect();
+            }
+
+            var checkoutPage = await client.GetStringAsync(new Uri("/checkout", UriKind.Relative));
+            using var form = Form(
+                ("Input.Email", "ada@example.com"), ("Input.Name", "Ada Lovelace"), ("Input.Line1", "12 St James's Square"),
+                ("Input.City", "London"), ("Input.PostalCode", "SW1Y 4JH"), ("Input.Country", "GB"),
+                ("__RequestVerificationToken", Token(checkoutPage)));
+            var clock = Stopwatch.StartNew();
+            using var response = await client.PostAsync(new Uri("/checkout", UriKind.Relative), form);
+            var total = clock.Elapsed.TotalMilliseconds;
+            if (i < warmup)
+            {
+                continue;
+            }
+
+            var orderId = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location
+                ? PayPath().Match(location.OriginalString) is { Success: true } m ? m.Groups[1].Value : null
+                : null;
+            if (orderId is null || !HandlingMs.TryGetValue(orderId, out var stubMs))
+            {
+                failures++;
+                continue;
+            }
+
+            totals.Add(total);
+            stubs.Add(stubMs);
+            overheads.Add(total - stubMs);
+        }
+
+        return new CheckoutResult(totals.Count, failures, Stats.Percentile(totals, 50), Stats.Percentile(totals, 99),
+            Stats.Percentile(overheads, 50), Stats.Percentile(overheads, 99), Stats.Percentile(stubs, 99));
+    }
+
+    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+
+    private static string Token(string html) => TokenPattern().Match(html) is { Success: true } m
+        ? m.Groups[1].Value
+        : throw new InvalidOperationException("The page has no antiforgery token.");
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    [GeneratedRegex("name=\"productId\" value=\"(\\d+)\"")]
+    private static partial Regex ProductId();
+
+    [GeneratedRegex("^/orders/([^/]+)/pay$")]
+    private static partial Regex PayPath();
+}
+
+internal static class ResponseChecks
+{
+    public static void EnsureSuccessStatusCodeOrRedirect(this HttpResponseMessage response)
+    {
+        if ((int)response.StatusCode >= 400)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}.");
+        }
+    }
+}
+
+public static class Stats
+{
+    public static double Percentile(List<double> values, double percentile)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToList();
+        var rank = (int)Math.Ceiling(percentile / 100 * sorted.Count) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
+    }
+}

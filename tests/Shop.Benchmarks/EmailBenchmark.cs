@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using Shop.Web.Email;
+
+namespace Shop.Benchmarks;
+
+public sealed record EmailResult(int Sent, double PerSecond);
+
+/// <summary>
+/// The outbox drain and its one-connection-per-message baseline, against a local SMTP server: Debian's aiosmtpd with its
+/// Sink handler (accepts and discards), in its own process so the server's cost is not charged to either side.
+/// </summary>
+public sealed class EmailBenchmark : IAsyncDisposable
+{
+    private readonly Process _server;
+
+    private EmailBenchmark(Process server, int port)
+    {
+        _server = server;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<EmailBenchmark> StartAsync()
+    {
+        var port = ShopProcess.FreePort();
+        var start = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var server = Process.Start(start)!;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", port);
+                return new EmailBenchmark(server, port);
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(25);
+            }
+        }
+
+        server.Kill();
+        throw new TimeoutException("aiosmtpd did not listen within 5 s (apt-get install -y python3-aiosmtpd).");
+    }
+
+    /// <summary>Baseline: MailKit connect, send, disconnect for every message.</summary>
+    public async Task<EmailResult> OneConnectionPerMessageAsync(int count)
+    {
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            using var client = new SmtpClient();
+            await client.ConnectAsync("127.0.0.1", Port, SecureSocketOptions.None);
+            await client.SendAsync(Message(i));
+            await client.DisconnectAsync(quit: true);
+        }
+
+        return new EmailResult(count, count / clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Polls the outbox until no row is pending; timed from the first row sent to the last. Null if nothing is sent.</summary>
+    public static async Task<EmailResult?> DrainAsync(string database, int expected, TimeSpan firstMessageWithin, TimeSpan limit)
+    {
+        await using var db = Seeder.Open(database);
+        async Task<int> PendingAsync() => await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Pending);
+
+        var wait = Stopwatch.StartNew();
+        while (await PendingAsync() >= expected)
+        {
+            if (wait.Elapsed > firstMessageWithin)
+            {
+                return null;
+            }
+
+            await Task.Delay(10);
+        }
+
+        var clock = Stopwatch.StartNew();
+        int pending;
+        while ((pending = await PendingAsync()) > 0 && clock.Elapsed < limit)
+        {
+            await Task.Delay(10);
+        }
+
+        var sent = expected - pending;
+        return new EmailResult(sent, sent / clock.Elapsed.TotalSeconds);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_server.HasExited)
+        {
+            _server.Kill();
+            await _server.WaitForExitAsync();
+        }
+
+        _server.Dispose();
+    }
+
+    private static MimeMessage Message(int i)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Shop", "shop@example.com"));
+        message.To.Add(new MailboxAddress("Ada Lovelace", "ada@example.com"));
+        message.Subject = $"Your receipt for order ord_bench{i}";
+        message.MessageId = $"{Guid.NewGuid():N}@example.com";
+        var rows = string.Concat(Enumerable.Repeat("<tr><td>Canvas tote</td><td>1</td><td>$24.00</td></tr>", 20));
+        message.Body = new BodyBuilder
+        {
+            TextBody = "Thank you for your order. Canvas tote × 1, $24.00. Total $24.00.",
+            HtmlBody = $"<html><body><h1>Thank you</h1><table>{rows}</table><p>Total $24.00</p></body></html>",
+        }.ToMessageBody();
+        return message;
+    }
+}

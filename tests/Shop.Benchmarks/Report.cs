@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Shop.Benchmarks;
+
+public sealed record StormEffects(int AckedOrders, int AckedButNotPaid, int ChangedTwice, int OutboxMissing, int OutboxDoubled);
+
+/// <summary>Collects results, compares them with the targets of issue #6, and writes the table into docs/benchmarks.md.</summary>
+public sealed class Report
+{
+    private const string StartMarker = "<!-- bench:results:start -->";
+    private const string EndMarker = "<!-- bench:results:end -->";
+
+    private readonly List<string[]> _summary = [];
+    private readonly List<string[]> _ingest = [];
+    private readonly List<string> _notes = [];
+
+    public bool AllChecksPassed { get; private set; } = true;
+
+    /// <summary>Other work on the machine skews every figure; the table says how much there was.</summary>
+    public string LoadBefore { get; } = LoadAverage();
+
+    private static string N(double value, string format = "N0") => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Met(bool met) => met ? "yes" : "**no**";
+
+    public void Startup(List<double> startsMs, double idleRssMb)
+    {
+        var median = Stats.Percentile(startsMs, 50);
+        _summary.Add(["Cold start to first 200 on `/` (median of 3)", $"{N(median)} ms", "", "", "< 1,500 ms", Met(median < 1500)]);
+        _summary.Add(["Resident memory, idle after start", $"{N(idleRssMb)} MB", "", "", "< 200 MB", Met(idleRssMb < 200)]);
+        _notes.Add($"Starts: {string.Join(", ", startsMs.Select(s => N(s) + " ms"))}.");
+    }
+
+    public void ResidentAfterIngest(double rssMb) =>
+        _summary.Add(["Resident memory after the ingest runs", $"{N(rssMb)} MB", "", "", "< 200 MB", Met(rssMb < 200)]);
+
+    public void Ingest(int connections, LoadResult verifyOnly, LoadResult groupCommit, int groupMissing, LoadResult app, int appMissing)
+    {
+        AddIngestRow($"(a) signature only", verifyOnly, "–");
+        AddIngestRow($"(b) verify + parse + group commit", groupCommit, groupMissing == 0 ? "all acked stored" : $"**{groupMissing} acked missing**");
+        AddIngestRow($"Shop.Web", app, appMissing == 0 ? "all acked stored" : $"**{appMissing} acked missing**");
+        if (appMissing > 0 || app.NonSuccess.Count > 0 || app.SocketErrors > 0)
+        {
+            AllChecksPassed = false;
+        }
+
+        var ratio = app.PerSecond / groupCommit.PerSecond;
+        var lossless = appMissing == 0 && app.NonSuccess.Count == 0;
+        var target = connections == 64 ? "≥ 8,000/s, ≥ 0.6 × (b), p99 < 30 ms" : "";
+        var met = connections == 64 ? Met(app.PerSecond >= 8000 && ratio >= 0.6 && app.P99Ms < 30 && lossless) : lossless ? "" : "**no**";
+        _summary.Add([$"Webhook ingest, {connections} connection{(connections == 1 ? "" : "s")}",
+            $"{N(app.PerSecond)}/s, p99 {N(app.P99Ms, "N1")} ms", $"(b) {N(groupCommit.PerSecond)}/s", $"{N(ratio, "N2")} × (b)", target, met]);
+
+        void AddIngestRow(string server, LoadResult r, string check) => _ingest.Add([
+            connections.ToString(CultureInfo.InvariantCulture), server, N(r.PerSecond), N(r.P50Ms, "N2"), N(r.P95Ms, "N2"), N(r.P99Ms, "N2"),
+            N(r.Requests), r.Errors, r.Wrapped > 0 ? $"{check}; {N(r.Wrapped)} repeats (ran out of unique events)" : check]);
+    }
+
+    public void Storm(LoadResult storm, int missing, StormEffects effects)
+    {
+        var clean = missing == 0 && storm.NonSuccess.Count == 0 && effects is { AckedButNotPaid: 0, ChangedTwice: 0, OutboxMissing: 0, OutboxDoubled: 0 };
+        AllChecksPassed &= clean;
+        _summary.Add(["Duplicate storm (half repeats, shuffled), 64 connections", $"{N(storm.PerSecond)}/s, p99 {N(storm.P99Ms, "N1")} ms", "", "",
+            "zero double effects", Met(clean)]);
+        _notes.Add($"Duplicate storm: {N(storm.Requests)} deliveries, non-2xx {storm.Errors}; {N(effects.AckedOrders)} orders had an acknowledged event; " +
+            $"acknowledged but missing events {missing}; acknowledged but not Paid once {effects.AckedButNotPaid}; orders changed more than once {effects.ChangedTwice}; " +
+            $"paid orders without exactly one outbox row {effects.OutboxMissing}; orders with several outbox rows {effects.OutboxDoubled}.");
+    }
+
+    public void Checkout(CheckoutResult result)
+    {
+        AllChecksPassed &= result.Failures == 0;
+        _summary.Add(["Checkout POST, shop's own overhead (total − stub)", $"p50 {N(result.OverheadP50Ms, "N2")} ms, p99 {N(result.OverheadP99Ms, "N2")} ms",
+            $"total p50 {N(result.TotalP50Ms, "N2")}, p99 {N(result.TotalP99Ms, "N2")} ms", "", "p99 < 5 ms", Met(result.OverheadP99Ms < 5 && result.Failures == 0)]);
+        _notes.Add($"Checkout: {result.Orders} orders, {result.Failures} failures; the stub's own handling p99 {N(result.StubP99Ms, "N3")} ms.");
+    }
+
+    public void Email(EmailResult perMessage, EmailResult? drain)
+    {
+        if (drain is null)
+        {
+            _summary.Add(["Email drain, 5,000 outbox rows", "not run: the shop sent nothing within 15 s", $"{N(perMessage.PerSecond)}/s one connection per message", "", "≥ 500/s, ≥ 5 × baseline", "not run"]);
+            return;
+        }
+
+        var ratio = drain.PerSecond / perMessage.PerSecond;
+        _summary.Add(["Email drain, 5,000 outbox rows (connection reused)", $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)",
+            $"{N(perMessage.PerSecond)}/s one connection per message", $"{N(ratio, "N1")} ×", "≥ 500/s, ≥ 5 × baseline",
+            Met(drain.PerSecond >= 500 && ratio >= 5 && drain.Sent >= 5000)]);
+    }
+
+    public string ToMarkdown(string root, TimeSpan elapsed)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(FormattableString.Invariant($"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC by `scripts/bench.sh` in {elapsed.TotalSeconds:N0} s ") +
+            $"on {Environment.ProcessorCount} cores ({CpuModel()}), {OsName()}, .NET {RuntimeInformation.FrameworkDescription.Replace(".NET ", "", StringComparison.Ordinal)}; " +
+            $"commit {Git(root, "rev-parse --short HEAD")}{(Git(root, "status --porcelain --untracked-files=no").Length > 0 ? " with uncommitted changes" : "")}. " +
+            "Load driver: wrk on the same machine, one thread per connection. " +
+            $"Load average before / after the run: {LoadBefore} / {LoadAverage()} (anything above 0 is other work sharing the 2 cores).");
+        text.AppendLine();
+        Table(text, ["Scenario", "Shop", "Baseline", "Ratio", "Target", "Met"], _summary);
+        text.AppendLine();
+        text.AppendLine("Webhook ingest, every server on the same pre-signed events (2.2–4.1 KB, 3 succeeded : 1 failed, for seeded orders):");
+        text.AppendLine();
+        Table(text, ["Conns", "Server", "Events/s", "p50 ms", "p95 ms", "p99 ms", "Requests", "Non-2xx", "Acknowledged events in the database"], _ingest);
+        text.AppendLine();
+        foreach (var note in _notes)
+        {
+            text.AppendLine("- " + note);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Replaces the results between the markers, keeping the notes written around them.</summary>
+    public static void WriteInto(string path, string markdown)
+    {
+        var block = StartMarker + "\n" + markdown + EndMarker;
+        var existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n" + StartMarker + "\n" + EndMarker + "\n";
+        var start = existing.IndexOf(StartMarker, StringComparison.Ordinal);
+        var end = existing.IndexOf(EndMarker, StringComparison.Ordinal);
+        var updated = start >= 0 && end > start
+            ? existing[..start] + block + existing[(end + EndMarker.Length)..]
+            : existing + "\n" + block + "\n";
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, updated);
+    }
+
+    private static void Table(StringBuilder text, string[] header, List<string[]> rows)
+    {
+        text.AppendLine("| " + string.Join(" | ", header) + " |");
+        text.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
+        foreach (var row in rows)
+        {
+            text.AppendLine("| " + string.Join(" | ", row) + " |");
+        }
+    }
+
+    private static string LoadAverage() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    private static string CpuModel() =>
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+
+    private static string OsName() =>
+        File.Exists("/etc/os-release")
+            ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?[12..].Trim('"') ?? RuntimeInformation.OSDescription
+            : RuntimeInformation.OSDescription;
+
+    /// <summary>Reads git without touching its state (no index refresh).</summary>
+    private static string Git(string root, string arguments)
+    {
+        var start = new ProcessStartInfo("git", arguments) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["GIT_OPTIONAL_LOCKS"] = "0";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return output;
+    }
+}

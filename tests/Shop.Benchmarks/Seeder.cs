@@ -1,0 +1,72 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Shop.Web.Catalog;
+using Shop.Web.Data;
+using Shop.Web.Email;
+using Shop.Web.Orders;
+
+namespace Shop.Benchmarks;
+
+public sealed record SeededOrder(long Id, string PaymentIntentId, long Amount);
+
+/// <summary>Writes the shop's schema (its own migrations), the catalog, and orders awaiting payment through ShopDbContext.</summary>
+public static class Seeder
+{
+    public static ShopDbContext Open(string databasePath) =>
+        new(new DbContextOptionsBuilder<ShopDbContext>().UseSqlite($"Data Source={databasePath}").Options);
+
+    public static async Task MigrateAsync(string databasePath)
+    {
+        await using var db = Open(databasePath);
+        await db.Database.MigrateAsync();
+        await CatalogSeed.SeedAsync(db, "usd", CancellationToken.None);
+    }
+
+    public static async Task<List<SeededOrder>> OrdersAsync(string databasePath, string prefix, int count)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var address = new ShippingAddress { Line1 = "12 St James's Square", City = "London", PostalCode = "SW1Y 4JH", Country = "GB" };
+        var customer = new CustomerDetails("ada@example.com", "Ada Lovelace", address);
+        var seeded = new List<SeededOrder>(count);
+        for (var first = 0; first < count; first += 5_000)
+        {
+            await using var db = Open(databasePath);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var orders = new List<Order>();
+            for (var i = first; i < Math.Min(count, first + 5_000); i++)
+            {
+                var order = Order.Place(customer,
+                    [new OrderLine { ProductId = 1, ProductName = "Canvas tote", UnitPriceMinorUnits = 2400, Currency = "usd", Quantity = 1 }],
+                    "usd", now);
+                var pi = $"pi_{prefix}{i.ToString("D8", CultureInfo.InvariantCulture)}";
+                order.AttachPaymentIntent(pi, pi + "_secret_bench", order.TotalMinorUnits, now);
+                orders.Add(order);
+            }
+
+            db.Orders.AddRange(orders);
+            await db.SaveChangesAsync();
+            seeded.AddRange(orders.Select(o => new SeededOrder(o.Id, o.PaymentIntentId!, o.TotalMinorUnits)));
+        }
+
+        return seeded;
+    }
+
+    /// <summary>Marks every existing outbox row sent and adds <paramref name="count"/> pending receipts.</summary>
+    public static async Task PendingEmailsAsync(string databasePath, IReadOnlyList<SeededOrder> orders, int count)
+    {
+        await using var db = Open(databasePath);
+        await db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent));
+        var now = DateTimeOffset.UtcNow;
+        db.Outbox.AddRange(Enumerable.Range(0, count).Select(i => new OutboxMessage
+        {
+            Id = Guid.NewGuid(),
+            OrderId = orders[i % orders.Count].Id,
+            Kind = CustomerEmailKind.Receipt,
+            AmountMinorUnits = orders[i % orders.Count].Amount,
+            Status = OutboxStatus.Pending,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        }));
+        await db.SaveChangesAsync();
+    }
+}
