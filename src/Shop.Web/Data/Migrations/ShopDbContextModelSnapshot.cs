@@ -107,7 +107,6 @@ namespace Shop.Web.Data.Migrations
             modelBuilder.Entity("Shop.Web.Email.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AmountMinorUnits")

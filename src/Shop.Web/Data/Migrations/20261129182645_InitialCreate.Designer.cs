@@ -12,7 +12,7 @@ using Shop.Web.Data;
 namespace Shop.Web.Data.Migrations
 {
     [DbContext(typeof(ShopDbContext))]
-    [Migration("20261129173749_InitialCreate")]
+    [Migration("20261129182645_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -110,7 +110,6 @@ namespace Shop.Web.Data.Migrations
             modelBuilder.Entity("Shop.Web.Email.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AmountMinorUnits")

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Shop.Tests.Infrastructure;
+using Shop.Web.Data;
+using Shop.Web.Orders;
+
+namespace Shop.Tests.Data;
+
+public sealed class PreparedWritesTests : IDisposable
+{
+    private static readonly DateTimeOffset s_now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly StripeStub _stripe = new();
+    private readonly ShopApp _app;
+
+    public PreparedWritesTests() => _app = new ShopApp(_stripe);
+
+    [Fact]
+    public async Task An_update_writes_the_changed_columns_and_the_new_version()
+    {
+        var placed = await _app.PlaceOrderAsync();
+        await using var db = _app.OpenDatabase();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var order = await db.Orders.SingleAsync();
+
+        order.MarkPaymentFailed("Your card was declined.", "generic_decline", s_now);
+        var updated = await PreparedWrites.UpdateModifiedAsync<Order>(db, CancellationToken.None);
+        await transaction.CommitAsync();
+
+        Assert.Equal(1, updated);
+        await using var check = _app.OpenDatabase();
+        var stored = await check.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.PaymentFailed, stored.Status);
+        Assert.Equal("generic_decline", stored.PaymentFailureCode);
+        Assert.Equal(order.Version, stored.Version);
+        Assert.Equal(placed.Amount, stored.TotalMinorUnits);
+    }
+
+    [Fact]
+    public async Task An_order_changed_by_someone_else_meanwhile_is_a_concurrency_failure_and_nothing_is_written()
+    {
+        await _app.PlaceOrderAsync();
+        await using var db = _app.OpenDatabase();
+        var order = await db.Orders.SingleAsync();
+        await using (var other = _app.OpenDatabase())
+        {
+            (await other.Orders.SingleAsync()).MarkCanceled(s_now);
+            await other.SaveChangesAsync();
+        }
+
+        order.MarkPaid(order.TotalMinorUnits, order.Currency, s_now);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => PreparedWrites.UpdateModifiedAsync<Order>(db, CancellationToken.None));
+
+        await transaction.RollbackAsync();
+        await using var check = _app.OpenDatabase();
+        Assert.Equal(OrderStatus.Canceled, (await check.Orders.SingleAsync()).Status);
+    }
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _stripe.Dispose();
+    }
+}
