@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Shop.Benchmarks;
 using Shop.Web.Orders;
 
-// Usage: Shop.Benchmarks <repository root>. scripts/bench.sh builds everything in Release and runs this.
+// Usage: Shop.Benchmarks <repository root> <published shop folder>. scripts/bench.sh publishes the shop as it would be
+// deployed (Release, ReadyToRun) and runs this.
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
-var shopExecutable = Path.Combine(root, "src", "Shop.Web", "bin", "Release", "net10.0", "Shop.Web");
+var shopFolder = Path.GetFullPath(args.Length > 1 ? args[1] : Path.Combine(root, "artifacts", "bench", "shop"));
+var shopExecutable = Path.Combine(shopFolder, "Shop.Web");
 var work = Directory.CreateTempSubdirectory("shop-bench-").FullName;
 var database = Path.Combine(work, "shop.db");
 var report = new Report();
@@ -46,7 +48,7 @@ try
             await shop.DisposeAsync();
         }
 
-        shop = await ShopProcess.StartAsync(shopExecutable, Path.Combine(root, "src", "Shop.Web"), settings);
+        shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
         starts.Add(shop.Startup.TotalMilliseconds);
     }
 
@@ -110,7 +112,7 @@ try
         settings["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
         settings["Smtp__Security"] = "None";
         settings["Smtp__From__Address"] = "shop@example.com";
-        shop = await ShopProcess.StartAsync(shopExecutable, Path.Combine(root, "src", "Shop.Web"), settings);
+        shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
         var drain = await EmailBenchmark.DrainAsync(database, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
         report.Email(perMessage, drain);
     }
