@@ -16,7 +16,13 @@ namespace Shop.Web.Email;
 public sealed partial class CustomerEmailComposer(
     IServiceScopeFactory scopes, ILoggerFactory loggerFactory, IOptions<SmtpOptions> smtp, IOptions<ShopOptions> shop, TimeProvider time)
 {
-    public async Task<MimeMessage> ComposeAsync(OutboxMessage row, Order order)
+    /// <summary>
+    /// A renderer for a batch of emails. Creating an HtmlRenderer and its service scope cost more than rendering one
+    /// template, so the sender makes one per batch (docs/benchmarks.md, email drain).
+    /// </summary>
+    public EmailRenderer StartRendering() => new(scopes.CreateAsyncScope(), loggerFactory);
+
+    public async Task<MimeMessage> ComposeAsync(OutboxMessage row, Order order, EmailRenderer renderer)
     {
         var model = new CustomerEmailModel(order, row,
             shop.Value.Link($"orders/{Uri.EscapeDataString(order.PublicId)}"),
@@ -31,8 +37,8 @@ public sealed partial class CustomerEmailComposer(
 
         var body = new BodyBuilder
         {
-            HtmlBody = await RenderAsync(html, model),
-            TextBody = TidyText(WebUtility.HtmlDecode(await RenderAsync(text, model))),
+            HtmlBody = await renderer.RenderAsync(html, model),
+            TextBody = TidyText(WebUtility.HtmlDecode(await renderer.RenderAsync(text, model))),
         };
         var message = new MimeMessage
         {
@@ -49,20 +55,6 @@ public sealed partial class CustomerEmailComposer(
         return message;
     }
 
-    private async Task<string> RenderAsync(Type component, CustomerEmailModel model)
-    {
-        // The renderer resolves scoped services (ComponentsActivitySource among them): give it a scope of its own,
-        // since the composer is a singleton and the root provider refuses scoped services when scopes are validated.
-        await using var scope = scopes.CreateAsyncScope();
-        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggerFactory);
-        return await renderer.Dispatcher.InvokeAsync(async () =>
-        {
-            var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(ReceiptEmail.Email)] = model });
-            var output = await renderer.RenderComponentAsync(component, parameters);
-            return output.ToHtmlString();
-        });
-    }
-
     /// <summary>
     /// The text templates are Razor components too (one template language, data encoded by the same renderer, then
     /// decoded once here), so their output carries Razor's blank lines around code blocks: tidy those away.
@@ -75,4 +67,26 @@ public sealed partial class CustomerEmailComposer(
 
     [GeneratedRegex("\\n{3,}")]
     private static partial Regex ExtraBlankLines();
+}
+
+/// <summary>Renders the email templates (Razor components) to strings, with the scope the renderer resolves services from.</summary>
+public sealed class EmailRenderer(AsyncServiceScope scope, ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    // The renderer resolves scoped services (ComponentsActivitySource among them): it gets a scope of its own, since the
+    // root provider refuses scoped services when scopes are validated.
+    private readonly HtmlRenderer _renderer = new(scope.ServiceProvider, loggerFactory);
+
+    public Task<string> RenderAsync(Type component, CustomerEmailModel model) =>
+        _renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(ReceiptEmail.Email)] = model });
+            var output = await _renderer.RenderComponentAsync(component, parameters);
+            return output.ToHtmlString();
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _renderer.DisposeAsync();
+        await scope.DisposeAsync();
+    }
 }

@@ -103,6 +103,7 @@ public sealed class OutboxSender(
         DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         var client = NewClient(smtp);
+        await using var renderer = composer.StartRendering();
         try
         {
             for (var i = 0; i < rows.Count; i++)
@@ -114,7 +115,7 @@ public sealed class OutboxSender(
                     return;
                 }
 
-                var message = await TryComposeAsync(db, smtp, row, orders[row.OrderId], claim, cancellationToken);
+                var message = await TryComposeAsync(db, smtp, row, orders[row.OrderId], renderer, claim, cancellationToken);
                 if (message is null)
                 {
                     continue;
@@ -172,12 +173,12 @@ public sealed class OutboxSender(
         }
     }
 
-    private async Task<MimeKit.MimeMessage?> TryComposeAsync(ShopDbContext db, SmtpOptions smtp, OutboxMessage row, Order order, string claim,
-        CancellationToken cancellationToken)
+    private async Task<MimeKit.MimeMessage?> TryComposeAsync(ShopDbContext db, SmtpOptions smtp, OutboxMessage row, Order order,
+        EmailRenderer renderer, string claim, CancellationToken cancellationToken)
     {
         try
         {
-            return await composer.ComposeAsync(row, order);
+            return await composer.ComposeAsync(row, order, renderer);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

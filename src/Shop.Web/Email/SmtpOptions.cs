@@ -42,7 +42,7 @@ public sealed class SmtpOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Messages claimed at once and sent over one SMTP connection.</summary>
-    public int BatchSize { get; set; } = 20;
+    public int BatchSize { get; set; } = 100;
 
     /// <summary>Attempts before a message that keeps failing transiently is marked Failed.</summary>
     public int MaxAttempts { get; set; } = 10;
