@@ -39,12 +39,13 @@ public static class PreparedWrites
             + $"({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) "
             + $"VALUES ({string.Join(", ", properties.Select((_, i) => sql.GenerateParameterName("p" + i)))})");
         var parameters = AddParameters(command, sql, properties.Count);
+        var converters = properties.Select(ToProvider).ToList();
 
         foreach (var entry in added)
         {
             for (var i = 0; i < properties.Count; i++)
             {
-                parameters[i].Value = ProviderValue(properties[i], entry.CurrentValues[properties[i]]);
+                parameters[i].Value = converters[i](entry.CurrentValues[properties[i]]);
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -165,9 +166,14 @@ public static class PreparedWrites
             return parameter;
         }).ToList();
 
-    private static object ProviderValue(IProperty property, object? value)
+    private static object ProviderValue(IProperty property, object? value) => ToProvider(property)(value);
+
+    /// <summary>The property's value converter (enum to string, offset to ticks...) as a function, looked up once.</summary>
+    private static Func<object?, object> ToProvider(IProperty property)
     {
         var converter = property.GetTypeMapping().Converter;
-        return (converter is null || value is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+        return converter is null
+            ? value => value ?? DBNull.Value
+            : value => (value is null ? null : converter.ConvertToProvider(value)) ?? DBNull.Value;
     }
 }

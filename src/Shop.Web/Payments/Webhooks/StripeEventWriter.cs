@@ -114,6 +114,9 @@ public sealed class StripeEventWriter(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
+
+        // Each look at the change tracker would scan every tracked order for changes; one scan before writing is enough.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         var eventIds = batch.Select(s => s.Event.Id).Distinct().ToList();
@@ -148,6 +151,7 @@ public sealed class StripeEventWriter(
         // SaveChanges builds and runs a new command for every row; these writes reuse one prepared command per statement
         // shape (docs/benchmarks.md). Still one transaction, and an order changed concurrently still fails with
         // DbUpdateConcurrencyException, as with SaveChanges.
+        db.ChangeTracker.DetectChanges();
         await PreparedWrites.InsertAddedAsync<StripeEventRecord>(db, cancellationToken);
         var emails = await PreparedWrites.InsertAddedAsync<OutboxMessage>(db, cancellationToken);
         await PreparedWrites.UpdateModifiedAsync<Order>(db, cancellationToken);
