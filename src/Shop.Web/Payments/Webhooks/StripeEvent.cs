@@ -23,12 +23,12 @@ public sealed record StripeEvent(
     string? FailureMessage,
     string? FailureCode)
 {
-    public static bool TryParse(ReadOnlySpan<byte> utf8Json, out StripeEvent? stripeEvent, out string? error)
+    public static bool TryParse(ReadOnlyMemory<byte> utf8Json, out StripeEvent? stripeEvent, out string? error)
     {
         stripeEvent = null;
         try
         {
-            using var document = JsonDocument.Parse(utf8Json.ToArray());
+            using var document = JsonDocument.Parse(utf8Json);
             return TryRead(document.RootElement, out stripeEvent, out error);
         }
         catch (JsonException ex)

@@ -50,8 +50,9 @@ public sealed class StripeEventApplier(ILogger<StripeEventApplier> logger)
                 logger.LogWarning("Order {OrderId} needs review after {EventType} {EventId}: {Description}",
                     order.PublicId, stripeEvent.Type, stripeEvent.Id, description);
             }
-            else
+            else if (logger.IsEnabled(LogLevel.Information))
             {
+                // Guarded: this runs for every event, and the arguments would be boxed even with the level switched off.
                 logger.LogInformation("Order {OrderId}: {EventType} {EventId} {Outcome}: {Description}",
                     order.PublicId, stripeEvent.Type, stripeEvent.Id, outcome, description);
             }
