@@ -13,7 +13,8 @@ public static class EmailExtensions
         builder.Services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptions.Validator>();
 
         builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.ConfigureDbContext<ShopDbContext>((services, options) => options.AddInterceptors(services.GetRequiredService<OutboxSignal>()));
+        builder.Services.ConfigureDbContext<ShopDbContext>(
+            (services, options) => options.AddInterceptors(services.GetRequiredService<OutboxSignal>()), ServiceLifetime.Singleton);
         builder.Services.AddSingleton<CustomerEmailComposer>();
         builder.Services.AddHostedService<OutboxSender>();
         return builder;
