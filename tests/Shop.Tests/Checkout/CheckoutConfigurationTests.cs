@@ -25,6 +25,23 @@ public sealed class CheckoutConfigurationTests
     }
 
     [Fact]
+    public async Task Stripe_net_retries_a_5xx_with_the_same_idempotency_key_so_a_retry_cannot_charge_twice()
+    {
+        using var stripe = new StripeStub();
+        using var app = new ShopApp(stripe, new Dictionary<string, string?> { ["Stripe:MaxNetworkRetries"] = "2" });
+        using var session = app.NewSession();
+        await session.AddToCartAsync("brass-pen");
+        stripe.FailWith(HttpStatusCode.ServiceUnavailable);
+
+        var page = await session.CheckoutAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.Status);
+        var attempts = stripe.PaymentIntentCreations;
+        Assert.Equal(3, attempts.Count);
+        Assert.Single(attempts.Select(a => a.IdempotencyKey).Distinct());
+    }
+
+    [Fact]
     public async Task Without_stripe_keys_the_store_works_and_checkout_says_no_gateway_is_configured()
     {
         using var app = new ShopApp();
@@ -90,6 +107,26 @@ public sealed class CheckoutConfigurationTests
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
         Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_production_the_local_emulator_never_starts_even_when_asked()
+    {
+        using var stripe = new StripeStub();
+        using var app = new ShopApp(stripe, new Dictionary<string, string?>
+        {
+            ["OfflineMode:Enabled"] = "true",
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = "2525",
+            ["Smtp:Security"] = "None",
+            ["Smtp:From:Address"] = "shop@example.com",
+        });
+        using var production = app.WithWebHostBuilder(b => b.UseEnvironment("Production"));
+
+        using var client = production.CreateClient();
+
+        Assert.Null(production.Services.GetService(typeof(Shop.Web.OfflineMode.LocalEmulators)));
+        Assert.False(((Shop.Web.OfflineMode.OfflineModeStatus)production.Services.GetService(typeof(Shop.Web.OfflineMode.OfflineModeStatus))!).IsActive);
     }
 
     [Fact]
