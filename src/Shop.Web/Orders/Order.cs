@@ -68,10 +68,6 @@ public sealed class Order
     /// <summary>The customer may still change the order and pay for it.</summary>
     public bool IsOpenForPayment => Status is OrderStatus.AwaitingPayment or OrderStatus.PaymentFailed;
 
-    /// <summary>Money was taken at some point (whatever happened to it afterwards).</summary>
-    public bool WasPaid => Status is OrderStatus.Paid or OrderStatus.PartiallyRefunded or OrderStatus.Refunded
-        or OrderStatus.Disputed or OrderStatus.DisputeLost;
-
     public Money Refunded => new(RefundedMinorUnits, Currency);
 
     /// <summary>Whether the PaymentIntent must be told about a new amount before the customer pays.</summary>
@@ -221,8 +217,6 @@ public sealed class Order
             ? MoveTo(before, "Dispute won", now)
             : MoveTo(OrderStatus.DisputeLost, "Dispute lost", now);
     }
-
-    public void MarkReconciled(DateTimeOffset now) => LastReconciledAt = now;
 
     private OrderTransition MoveTo(OrderStatus status, string description, DateTimeOffset now)
     {
