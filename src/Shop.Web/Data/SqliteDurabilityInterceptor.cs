@@ -5,15 +5,14 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Shop.Web.Data;
 
 /// <summary>
-/// Sets SQLite's durability on every connection it opens. WAL lets readers carry on while one writer commits (it is
-/// stored in the file, so setting it once would do, but a file created by someone else must get it too).
-/// synchronous=FULL syncs the WAL on every commit: once the shop answers Stripe with 200 the event survives a crash or
-/// power loss (NORMAL could lose the last commits on power loss, and Stripe would never deliver them again).
+/// Sets SQLite's per-connection durability on every connection it opens (WAL itself is stored in the file and is set
+/// once at start-up by <see cref="DatabaseInitializer"/>). synchronous=FULL syncs the WAL on every commit: once the shop
+/// answers Stripe with 200 the event survives a crash or power loss (NORMAL could lose the last commits on power loss, and Stripe would never deliver them again).
 /// busy_timeout makes a second writer wait for the first instead of failing at once.
 /// </summary>
 public sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
+    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -12,10 +12,7 @@ public sealed record StripeEvent(
     string Type,
     DateTimeOffset Created,
     string? ApiVersion,
-    string? ObjectType,
-    string? ObjectId,
     string? PaymentIntentId,
-    string? OrderPublicId,
     long? Amount,
     string? Currency,
     string? Status,
@@ -59,11 +56,9 @@ public sealed record StripeEvent(
             type,
             DateTimeOffset.FromUnixTimeSeconds(Long(root, "created") ?? 0),
             String(root, "api_version"),
-            objectType,
-            String(obj, "id"),
-            // A PaymentIntent is its own id; charges, refunds and disputes point at theirs.
+            // A PaymentIntent is its own id; charges, refunds and disputes point at theirs. Orders are found by it alone:
+            // metadata[order_id] is not trusted, since any PaymentIntent could carry it.
             objectType == "payment_intent" ? String(obj, "id") : String(obj, "payment_intent"),
-            obj.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? String(metadata, "order_id") : null,
             Long(obj, "amount"),
             String(obj, "currency"),
             String(obj, "status"),
