@@ -8,6 +8,8 @@ using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.OfflineMode;
 using Shop.Web.Payments;
+using Shop.Web.Payments.Events;
+using Shop.Web.Payments.Reconciliation;
 using Shop.Web.Payments.Webhooks;
 using Shop.Web.Security;
 
@@ -25,7 +27,9 @@ builder.AddOfflineMode();
 builder.AddShopData();
 builder.AddStorefront();
 builder.AddPayments();
+builder.AddPaymentEvents();
 builder.AddStripeWebhooks();
+builder.AddPaymentReconciliation();
 builder.AddCustomerEmails();
 builder.AddShopSecurity();
 

@@ -15,6 +15,9 @@ public sealed class ShopOptions
     /// <summary>Where customers reach the shop; links in emails start here, since no request tells the sender its address.</summary>
     public Uri PublicBaseUrl { get; set; } = new("http://localhost:5000");
 
+    /// <summary>Where notices for the shop's people go (a dispute opened, with its evidence deadline); none are sent when empty.</summary>
+    public string? OperatorsEmail { get; set; }
+
     /// <summary>The shop's absolute URL for a path such as "orders/ord_…", keeping any path the base URL has.</summary>
     public Uri Link(string relativePath)
     {
@@ -35,6 +38,11 @@ public sealed class ShopOptions
             if (!Money.IsCurrencyCode(options.Currency))
             {
                 return ValidateOptionsResult.Fail($"Shop:Currency must be a three-letter ISO 4217 code such as \"usd\"; it is \"{options.Currency}\".");
+            }
+
+            if (!string.IsNullOrWhiteSpace(options.OperatorsEmail) && !MimeKit.MailboxAddress.TryParse(options.OperatorsEmail, out _))
+            {
+                return ValidateOptionsResult.Fail($"Shop:OperatorsEmail must be an email address such as \"payments@shop.example.com\"; it is \"{options.OperatorsEmail}\".");
             }
 
             return CatalogSeed.Currencies.Contains(options.Currency)

@@ -16,7 +16,10 @@ namespace Shop.Web.Data;
 /// </summary>
 public static class PreparedWrites
 {
-    public static async Task<int> InsertAddedAsync<TEntity>(DbContext db, CancellationToken cancellationToken)
+    /// <summary>Inserts the Added rows and returns how many were inserted.</summary>
+    /// <param name="ignoreConflicts">Skip a row whose key or unique index is already taken (<c>ON CONFLICT DO NOTHING</c>,
+    /// in SQLite and PostgreSQL alike) instead of failing; the count then says how many were new.</param>
+    public static async Task<int> InsertAddedAsync<TEntity>(DbContext db, CancellationToken cancellationToken, bool ignoreConflicts = false)
         where TEntity : class
     {
         var added = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added).ToList();
@@ -37,10 +40,12 @@ public static class PreparedWrites
         await using var command = NewCommand(db,
             $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} "
             + $"({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) "
-            + $"VALUES ({string.Join(", ", properties.Select((_, i) => sql.GenerateParameterName("p" + i)))})");
+            + $"VALUES ({string.Join(", ", properties.Select((_, i) => sql.GenerateParameterName("p" + i)))})"
+            + (ignoreConflicts ? " ON CONFLICT DO NOTHING" : ""));
         var parameters = AddParameters(command, sql, properties.Count);
         var converters = properties.Select(ToProvider).ToList();
 
+        var inserted = 0;
         foreach (var entry in added)
         {
             for (var i = 0; i < properties.Count; i++)
@@ -48,11 +53,11 @@ public static class PreparedWrites
                 parameters[i].Value = converters[i](entry.CurrentValues[properties[i]]);
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            inserted += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         added.ForEach(entry => entry.State = EntityState.Unchanged);
-        return added.Count;
+        return inserted;
     }
 
     /// <summary>

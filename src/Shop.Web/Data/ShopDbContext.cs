@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shop.Web.Catalog;
 using Shop.Web.Email;
 using Shop.Web.Orders;
-using Shop.Web.Payments.Webhooks;
+using Shop.Web.Payments.Events;
+using Shop.Web.Payments.Reconciliation;
 
 namespace Shop.Web.Data;
 
@@ -18,6 +19,16 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
     public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<OrderTimelineEntry> OrderTimeline => Set<OrderTimelineEntry>();
+
+    public DbSet<PaymentIntentFact> PaymentIntentFacts => Set<PaymentIntentFact>();
+
+    public DbSet<ChargeFact> ChargeFacts => Set<ChargeFact>();
+
+    public DbSet<DisputeFact> DisputeFacts => Set<DisputeFact>();
+
+    public DbSet<CatchUpCheckpoint> CatchUpCheckpoints => Set<CatchUpCheckpoint>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -84,8 +95,9 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
             record.Property(e => e.EventId).HasMaxLength(255);
             record.Property(e => e.Type).HasMaxLength(100);
             record.Property(e => e.PaymentIntentId).HasMaxLength(255);
-            record.Property(e => e.Description).HasMaxLength(500);
-            record.HasIndex(e => new { e.OrderId, e.ReceivedAt });
+            record.HasIndex(e => e.OrderId);
+            // Catch-up asks Stripe for events from the newest one stored.
+            record.HasIndex(e => e.CreatedAt);
             record.HasOne<Order>().WithMany().HasForeignKey(e => e.OrderId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -97,7 +109,64 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
             message.Property(m => m.Reason).HasMaxLength(500);
             message.Property(m => m.LastError).HasMaxLength(1000);
             message.Property(m => m.LockedBy).HasMaxLength(100);
+            message.Property(m => m.DedupeKey).HasMaxLength(255);
+            message.HasIndex(m => new { m.OrderId, m.DedupeKey }).IsUnique();
             message.HasOne<Order>().WithMany().HasForeignKey(m => m.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<OrderTimelineEntry>(entry =>
+        {
+            entry.Property(e => e.Id).ValueGeneratedNever();
+            entry.Property(e => e.Source).HasMaxLength(100);
+            entry.Property(e => e.Title).HasMaxLength(100);
+            entry.Property(e => e.Description).HasMaxLength(500);
+            entry.Property(e => e.EventId).HasMaxLength(255);
+            entry.HasIndex(e => new { e.OrderId, e.At });
+            entry.HasOne<Order>().WithMany().HasForeignKey(e => e.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Facts are keyed by Stripe's ids and found by PaymentIntent, like orders; no foreign key, since Stripe's objects
+        // exist whatever the shop's tables say.
+        modelBuilder.Entity<PaymentIntentFact>(fact =>
+        {
+            fact.HasKey(f => f.PaymentIntentId);
+            fact.Ignore(f => f.ObjectId);
+            fact.Property(f => f.PaymentIntentId).HasMaxLength(255);
+            fact.Property(f => f.Status).HasMaxLength(40);
+            fact.Property(f => f.Currency).HasMaxLength(3);
+            fact.Property(f => f.FailureCode).HasMaxLength(100);
+            fact.Property(f => f.FailureMessage).HasMaxLength(500);
+            fact.Property(f => f.FailureKey).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<ChargeFact>(fact =>
+        {
+            fact.HasKey(f => f.ChargeId);
+            fact.Ignore(f => f.ObjectId);
+            fact.Property(f => f.ChargeId).HasMaxLength(255);
+            fact.Property(f => f.PaymentIntentId).HasMaxLength(255);
+            fact.Property(f => f.Status).HasMaxLength(40);
+            fact.Property(f => f.Currency).HasMaxLength(3);
+            fact.HasIndex(f => f.PaymentIntentId);
+        });
+
+        modelBuilder.Entity<DisputeFact>(fact =>
+        {
+            fact.HasKey(f => f.DisputeId);
+            fact.Ignore(f => f.ObjectId);
+            fact.Property(f => f.DisputeId).HasMaxLength(255);
+            fact.Property(f => f.PaymentIntentId).HasMaxLength(255);
+            fact.Property(f => f.ChargeId).HasMaxLength(255);
+            fact.Property(f => f.Status).HasMaxLength(40);
+            fact.Property(f => f.Currency).HasMaxLength(3);
+            fact.Property(f => f.Reason).HasMaxLength(100);
+            fact.HasIndex(f => f.PaymentIntentId);
+        });
+
+        modelBuilder.Entity<CatchUpCheckpoint>(checkpoint =>
+        {
+            checkpoint.HasKey(c => c.Name);
+            checkpoint.Property(c => c.Name).HasMaxLength(100);
         });
 
         modelBuilder.Entity<OrderLine>(line =>

@@ -32,6 +32,7 @@ public sealed partial class CustomerEmailComposer(
             CustomerEmailKind.Receipt => ($"Your receipt for order {order.PublicId}", typeof(ReceiptEmail), typeof(ReceiptText)),
             CustomerEmailKind.PaymentFailed => ($"Your payment for order {order.PublicId} did not go through", typeof(PaymentFailedEmail), typeof(PaymentFailedText)),
             CustomerEmailKind.Refund => ($"Refund for order {order.PublicId}", typeof(RefundEmail), typeof(RefundText)),
+            CustomerEmailKind.DisputeOpened => ($"Dispute opened on order {order.PublicId}: evidence due {model.DueBy}", typeof(DisputeOpenedEmail), typeof(DisputeOpenedText)),
             _ => throw new InvalidOperationException($"Outbox message {row.Id} has unknown kind {row.Kind}."),
         };
 
@@ -49,7 +50,9 @@ public sealed partial class CustomerEmailComposer(
             Body = body.ToMessageBody(),
         };
         message.From.Add(new MailboxAddress(smtp.Value.From.DisplayName, smtp.Value.FromAddress));
-        message.To.Add(new MailboxAddress(order.CustomerName, order.CustomerEmail));
+        message.To.Add(row.Kind == CustomerEmailKind.DisputeOpened
+            ? MailboxAddress.Parse(shop.Value.OperatorsEmail ?? throw new InvalidOperationException("Shop:OperatorsEmail is not set; dispute notices cannot be sent."))
+            : new MailboxAddress(order.CustomerName, order.CustomerEmail));
         // RFC 3834: tells vacation responders and ticket systems not to answer a machine.
         message.Headers.Add("Auto-Submitted", "auto-generated");
         return message;

@@ -12,6 +12,9 @@ public sealed record CustomerEmailModel(Order Order, OutboxMessage Message, Uri 
     /// <summary>Stripe's customer-facing decline message, or a general one when Stripe gave none.</summary>
     public string DeclineReason => string.IsNullOrWhiteSpace(Message.Reason) ? "Your payment was declined." : Message.Reason;
 
+    /// <summary>A dispute's evidence deadline, in UTC, or "unknown" when Stripe gave none.</summary>
+    public string DueBy => Message.DueAt is { } due ? due.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "unknown";
+
     public IEnumerable<string> ShippingLines
     {
         get

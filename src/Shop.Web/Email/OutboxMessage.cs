@@ -5,6 +5,9 @@ public enum CustomerEmailKind
     Receipt,
     PaymentFailed,
     Refund,
+
+    /// <summary>To the shop's operators (Shop:OperatorsEmail), not the customer: a dispute opened and its evidence due date.</summary>
+    DisputeOpened,
 }
 
 public enum OutboxStatus
@@ -28,6 +31,15 @@ public sealed class OutboxMessage
 
     public CustomerEmailKind Kind { get; init; }
 
+    /// <summary>
+    /// What the email is about ("receipt", "refund-2400", "declined-ch_…", "dispute-du_…"), unique per order: the same
+    /// news can never queue the same email twice, even from two writers at once. Null on rows from before it existed.
+    /// </summary>
+    public string? DedupeKey { get; init; }
+
+    /// <summary>For a dispute notice: when the evidence is due at Stripe.</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
     /// <summary>The amount the email is about (the refund's amount for a refund notice).</summary>
     public long AmountMinorUnits { get; init; }
 
@@ -50,6 +62,22 @@ public sealed class OutboxMessage
     public DateTimeOffset? LockedUntil { get; set; }
 
     public string? LockedBy { get; set; }
+
+    /// <summary>A new pending email about <paramref name="orderId"/>, due now; see <see cref="DedupeKey"/> for <paramref name="dedupeKey"/>.</summary>
+    public static OutboxMessage Queue(long orderId, CustomerEmailKind kind, string dedupeKey, long amountMinorUnits, DateTimeOffset now,
+        string? reason = null, DateTimeOffset? dueAt = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        OrderId = orderId,
+        Kind = kind,
+        DedupeKey = dedupeKey.Length > 255 ? dedupeKey[..255] : dedupeKey,
+        AmountMinorUnits = amountMinorUnits,
+        Reason = reason is { Length: > 500 } ? reason[..500] : reason,
+        DueAt = dueAt,
+        Status = OutboxStatus.Pending,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
 
     /// <summary>Message-Id derived from the row: a re-send after a crash carries the same id, so receivers can tell.</summary>
     public string MessageId(string domain) => $"{Id:N}@{domain}";

@@ -50,7 +50,10 @@ public sealed class Order
 
     public Money Total => new(TotalMinorUnits, Currency);
 
-    /// <summary>Cumulative amount refunded, from the charge's amount_refunded.</summary>
+    /// <summary>What Stripe received for the order (amount_received), once its payment is known; 0 before.</summary>
+    public long PaidMinorUnits { get; private set; }
+
+    /// <summary>Cumulative amount refunded over the order's charges.</summary>
     public long RefundedMinorUnits { get; private set; }
 
     /// <summary>Why the last payment attempt failed, in words Stripe writes for customers (never raw internals).</summary>
@@ -59,8 +62,8 @@ public sealed class Order
     /// <summary>Stripe's decline code or error code of the last failed attempt, for support.</summary>
     public string? PaymentFailureCode { get; private set; }
 
-    /// <summary>The status before a dispute, restored when the shop wins it.</summary>
-    public OrderStatus? StatusBeforeDispute { get; private set; }
+    /// <summary>When the evidence for the nearest open dispute is due at Stripe; null without an open dispute.</summary>
+    public DateTimeOffset? DisputeEvidenceDueBy { get; private set; }
 
     /// <summary>When the reconciliation job last asked Stripe about this order.</summary>
     public DateTimeOffset? LastReconciledAt { get; private set; }
@@ -130,100 +133,28 @@ public sealed class Order
         Touch(now);
     }
 
-    // The state machine. Each method is one kind of news from Stripe; none moves an order backwards, so events that
-    // arrive late or out of order (a failure after the success, a duplicate) are refused and recorded, not applied.
-
-    public OrderTransition MarkProcessing(DateTimeOffset now) => Status is OrderStatus.AwaitingPayment or OrderStatus.PaymentFailed
-        ? MoveTo(OrderStatus.Processing, "Payment is processing", now)
-        : OrderTransition.Refused(Status, $"Processing ignored: order is already {Status}");
-
-    /// <summary>The PaymentIntent succeeded for <paramref name="amount"/> in <paramref name="currency"/>.</summary>
-    public OrderTransition MarkPaid(long amount, string currency, DateTimeOffset now)
+    /// <summary>
+    /// Takes the payment standing derived from everything Stripe has said about this order's payment. The status is
+    /// never set from one event alone, so events arriving late, twice or out of order all end in the same place. Every
+    /// call bumps <see cref="Version"/>: two writers applying news to one order at once cannot both succeed.
+    /// </summary>
+    public OrderTransition ApplyPayment(PaymentStanding standing, DateTimeOffset now)
     {
-        if (Status is not (OrderStatus.AwaitingPayment or OrderStatus.Processing or OrderStatus.PaymentFailed))
+        ArgumentNullException.ThrowIfNull(standing);
+        if (standing.RefundedMinorUnits < 0 || standing.PaidMinorUnits < 0)
         {
-            return OrderTransition.Refused(Status, $"Success ignored: order is already {Status}");
+            throw new ArgumentException("Amounts paid and refunded cannot be negative.", nameof(standing));
         }
 
-        if (amount != TotalMinorUnits || !string.Equals(currency, Currency, StringComparison.OrdinalIgnoreCase))
-        {
-            return MoveTo(OrderStatus.NeedsReview,
-                $"Paid {new Money(amount, currency)} but the order is for {Total}: needs review", now);
-        }
-
-        PaymentFailureMessage = null;
-        PaymentFailureCode = null;
-        return MoveTo(OrderStatus.Paid, $"Paid {Total}", now);
-    }
-
-    public OrderTransition MarkPaymentFailed(string? customerMessage, string? code, DateTimeOffset now)
-    {
-        if (Status is not (OrderStatus.AwaitingPayment or OrderStatus.Processing or OrderStatus.PaymentFailed))
-        {
-            return OrderTransition.Refused(Status, $"Failure ignored: order is already {Status}");
-        }
-
-        PaymentFailureMessage = customerMessage;
-        PaymentFailureCode = code;
-        return MoveTo(OrderStatus.PaymentFailed, $"Payment failed ({code ?? "no code"})", now);
-    }
-
-    public OrderTransition MarkCanceled(DateTimeOffset now) =>
-        Status is OrderStatus.AwaitingPayment or OrderStatus.Processing or OrderStatus.PaymentFailed
-            ? MoveTo(OrderStatus.Canceled, "Payment canceled", now)
-            : OrderTransition.Refused(Status, $"Cancellation ignored: order is already {Status}");
-
-    /// <summary>The charge's cumulative refunded amount. Refund events can arrive out of order: the largest amount wins.</summary>
-    public OrderTransition RecordRefund(long amountRefunded, DateTimeOffset now)
-    {
-        if (Status is not (OrderStatus.Paid or OrderStatus.PartiallyRefunded or OrderStatus.Refunded))
-        {
-            return OrderTransition.Refused(Status, $"Refund ignored: order is {Status}");
-        }
-
-        if (amountRefunded <= RefundedMinorUnits)
-        {
-            return OrderTransition.Refused(Status, $"Refund of {new Money(amountRefunded, Currency)} already recorded");
-        }
-
-        RefundedMinorUnits = Math.Min(amountRefunded, TotalMinorUnits);
-        return RefundedMinorUnits >= TotalMinorUnits
-            ? MoveTo(OrderStatus.Refunded, $"Refunded {Refunded}", now)
-            : MoveTo(OrderStatus.PartiallyRefunded, $"Refunded {Refunded} of {Total}", now);
-    }
-
-    public OrderTransition OpenDispute(DateTimeOffset now)
-    {
-        if (Status is not (OrderStatus.Paid or OrderStatus.PartiallyRefunded or OrderStatus.Refunded))
-        {
-            return OrderTransition.Refused(Status, $"Dispute ignored: order is {Status}");
-        }
-
-        StatusBeforeDispute = Status;
-        return MoveTo(OrderStatus.Disputed, "The customer disputed the charge", now);
-    }
-
-    /// <summary>A won dispute returns the order to where it was; a lost one means the money went back to the customer.</summary>
-    public OrderTransition CloseDispute(bool won, DateTimeOffset now)
-    {
-        if (Status is not OrderStatus.Disputed)
-        {
-            return OrderTransition.Refused(Status, $"Dispute outcome ignored: order is {Status}");
-        }
-
-        var before = StatusBeforeDispute ?? OrderStatus.Paid;
-        StatusBeforeDispute = null;
-        return won
-            ? MoveTo(before, "Dispute won", now)
-            : MoveTo(OrderStatus.DisputeLost, "Dispute lost", now);
-    }
-
-    private OrderTransition MoveTo(OrderStatus status, string description, DateTimeOffset now)
-    {
         var from = Status;
-        Status = status;
+        Status = standing.Status;
+        PaidMinorUnits = standing.PaidMinorUnits;
+        RefundedMinorUnits = standing.RefundedMinorUnits;
+        PaymentFailureMessage = standing.FailureMessage;
+        PaymentFailureCode = standing.FailureCode;
+        DisputeEvidenceDueBy = standing.DisputeEvidenceDueBy;
         Touch(now);
-        return OrderTransition.Moved(from, status, description);
+        return new OrderTransition(from, Status);
     }
 
     private void Touch(DateTimeOffset now)

@@ -5,7 +5,7 @@ public enum OrderStatus
     /// <summary>Placed; the customer has not paid yet, or has and the webhook has not arrived.</summary>
     AwaitingPayment,
 
-    /// <summary>The payment method needs time (some bank debits); Stripe will say succeeded or failed.</summary>
+    /// <summary>A payment attempt is under way (a bank debit clearing, or authorised and awaiting capture); Stripe will say how it ends.</summary>
     Processing,
 
     /// <summary>The last attempt failed; the customer may pay again with another method.</summary>
@@ -20,8 +20,11 @@ public enum OrderStatus
 
     Refunded,
 
-    /// <summary>The customer disputed the charge with their bank.</summary>
+    /// <summary>The customer disputed the charge with their bank and the dispute is still open.</summary>
     Disputed,
+
+    /// <summary>The bank decided the dispute for the shop: the money stays with the shop.</summary>
+    DisputeWon,
 
     /// <summary>The bank decided the dispute for the customer; the money went back to them.</summary>
     DisputeLost,

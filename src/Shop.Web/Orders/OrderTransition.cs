@@ -1,11 +1,9 @@
 namespace Shop.Web.Orders;
 
-/// <summary>What an event did to an order: applied (and from which status to which), or refused and why.</summary>
-public sealed record OrderTransition(bool Applied, OrderStatus From, OrderStatus To, string Description)
+/// <summary>Where news about the payment moved an order: from which status to which (the same one when nothing changed).</summary>
+public sealed record OrderTransition(OrderStatus From, OrderStatus To)
 {
-    public static OrderTransition Moved(OrderStatus from, OrderStatus to, string description) => new(true, from, to, description);
+    public bool Changed => From != To;
 
-    public static OrderTransition Refused(OrderStatus status, string description) => new(false, status, status, description);
-
-    public bool Changed => Applied && From != To;
+    public override string ToString() => Changed ? $"{From} → {To}" : $"stays {To}";
 }

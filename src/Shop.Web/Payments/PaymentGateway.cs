@@ -39,32 +39,13 @@ public sealed record GatewayResult(PaymentIntentSummary? PaymentIntent, GatewayF
 /// </summary>
 public sealed class PaymentGateway
 {
-    public const string HttpClientName = "Stripe";
-
     private readonly PaymentIntentService? _paymentIntents;
     private readonly ILogger<PaymentGateway> _logger;
 
-    public PaymentGateway(IOptions<StripeOptions> options, IHttpClientFactory httpClientFactory, ILogger<PaymentGateway> logger)
+    public PaymentGateway(StripeConnection stripe, ILogger<PaymentGateway> logger)
     {
         _logger = logger;
-        var stripe = options.Value;
-        if (!stripe.IsConfigured)
-        {
-            return;
-        }
-
-        var httpClient = new SystemNetHttpClient(
-            httpClientFactory.CreateClient(HttpClientName),
-            maxNetworkRetries: stripe.MaxNetworkRetries,
-            appInfo: new AppInfo { Name = "Shop" },
-            enableTelemetry: false);
-        var client = new StripeClient(new StripeClientOptions
-        {
-            ApiKey = stripe.SecretKey,
-            ApiBase = stripe.ApiBase?.ToString().TrimEnd('/'),
-            HttpClient = httpClient,
-        });
-        _paymentIntents = new PaymentIntentService(client);
+        _paymentIntents = stripe.Client is { } client ? new PaymentIntentService(client) : null;
     }
 
     public bool IsConfigured => _paymentIntents is not null;
@@ -90,10 +71,6 @@ public sealed class PaymentGateway
         var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentUpdate(order, revision) };
         return CallAsync("update PaymentIntent", order, service => service.UpdateAsync(order.PaymentIntentId, update, request, cancellationToken), cancellationToken);
     }
-
-    /// <summary>Reads a PaymentIntent's current state: the reconciliation job's safety net for a missed webhook.</summary>
-    public Task<GatewayResult> RetrievePaymentIntentAsync(Order order, CancellationToken cancellationToken) =>
-        CallAsync("retrieve PaymentIntent", order, service => service.GetAsync(order.PaymentIntentId, cancellationToken: cancellationToken), cancellationToken);
 
     private async Task<GatewayResult> CallAsync(
         string operation, Order order, Func<PaymentIntentService, Task<PaymentIntent>> call, CancellationToken cancellationToken)

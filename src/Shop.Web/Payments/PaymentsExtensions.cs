@@ -9,8 +9,9 @@ public static class PaymentsExtensions
         builder.Services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptions.Validator>();
 
-        builder.Services.AddHttpClient(PaymentGateway.HttpClientName, (services, http) =>
+        builder.Services.AddHttpClient(StripeConnection.HttpClientName, (services, http) =>
             http.Timeout = services.GetRequiredService<IOptions<StripeOptions>>().Value.RequestTimeout);
+        builder.Services.AddSingleton<StripeConnection>();
         builder.Services.AddSingleton<PaymentGateway>();
         return builder;
     }

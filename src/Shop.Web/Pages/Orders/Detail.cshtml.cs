@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Shop.Web.Orders;
-using Shop.Web.Payments.Webhooks;
 
 namespace Shop.Web.Pages.Orders;
 
@@ -9,7 +8,7 @@ public sealed class DetailModel(OrderQueries orders) : PageModel
 {
     public Order Order { get; private set; } = null!;
 
-    public IReadOnlyList<StripeEventRecord> Timeline { get; private set; } = [];
+    public IReadOnlyList<OrderTimelineEntry> Timeline { get; private set; } = [];
 
     /// <summary>Stripe.js sent the customer back here, or the payment is processing: the webhook will say how it went.</summary>
     public bool AwaitingConfirmation { get; private set; }
@@ -20,6 +19,7 @@ public sealed class DetailModel(OrderQueries orders) : PageModel
         OrderStatus.PaymentFailed => "Payment failed",
         OrderStatus.PartiallyRefunded => "Partially refunded",
         OrderStatus.DisputeLost => "Dispute lost",
+        OrderStatus.DisputeWon => "Dispute won",
         OrderStatus.NeedsReview => "Needs review",
         _ => Order.Status.ToString(),
     };

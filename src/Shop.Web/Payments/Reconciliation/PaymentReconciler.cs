@@ -2,19 +2,20 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.Web.Data;
 using Shop.Web.Orders;
-using Shop.Web.Payments.Webhooks;
+using Shop.Web.Payments.Events;
 
 namespace Shop.Web.Payments.Reconciliation;
 
 /// <summary>
-/// The API as a safety net for the push: asks Stripe for the PaymentIntent of every order that has waited too long for
-/// its webhook (endpoint down past Stripe's retries, a wrong secret, a lost commit) and applies what it finds through the
-/// same writer and state machine as a webhook, recorded as "reconciled" on the timeline. Safe on several instances: the
-/// synthetic event id is derived from the PaymentIntent's state, so two instances finding the same thing apply it once.
+/// The API as a safety net for the push: asks Stripe about every order that has waited too long for its webhook
+/// (endpoint down past Stripe's retries, a wrong secret, a lost commit) and feeds what it finds (the PaymentIntent, its
+/// latest charge with refunds, its disputes) through the same writer as a webhook, recorded as "reconciliation" on the
+/// timeline. Safe on several instances: the synthetic event id is derived from the state found, so two instances finding
+/// the same thing apply it once.
 /// </summary>
 public sealed class PaymentReconciler(
     IServiceScopeFactory scopes,
-    PaymentGateway gateway,
+    StripeFactsReader stripe,
     StripeEventWriter writer,
     IOptions<ReconciliationOptions> options,
     TimeProvider time,
@@ -25,7 +26,7 @@ public sealed class PaymentReconciler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (!settings.Enabled || !gateway.IsConfigured)
+        if (!settings.Enabled || !stripe.IsConfigured)
         {
             return;
         }
@@ -33,7 +34,15 @@ public sealed class PaymentReconciler(
         using var timer = new PeriodicTimer(settings.Interval, time);
         do
         {
-            await ReconcileDueOrdersAsync(stoppingToken);
+            try
+            {
+                await ReconcileDueOrdersAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // One bad pass (database down, a bug on one order) must not stop the shop: log it and try at the next tick.
+                logger.LogError(ex, "A reconciliation pass failed; the next one runs in {Interval}", settings.Interval);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -50,7 +59,7 @@ public sealed class PaymentReconciler(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
-            orders = await db.Orders.AsNoTracking()
+            orders = await db.Orders.AsNoTracking().IgnoreAutoIncludes()
                 .Where(o => s_waiting.Contains(o.Status) && o.PaymentIntentId != null
                     && o.UpdatedAt <= due && o.CreatedAt >= abandoned
                     && (o.LastReconciledAt == null || o.LastReconciledAt <= due))
@@ -60,54 +69,42 @@ public sealed class PaymentReconciler(
         }
 
         var pause = TimeSpan.FromSeconds(1.0 / settings.MaxRequestsPerSecond);
-        foreach (var order in orders)
+        for (var i = 0; i < orders.Count; i++)
         {
-            var answer = await gateway.RetrievePaymentIntentAsync(order, cancellationToken);
-            if (answer.Failure is { Kind: GatewayFailureKind.RateLimited })
+            if (await ReconcileAsync(orders[i], cancellationToken) == StripeReadStatus.RateLimited)
             {
-                // Stripe says slow down: leave the rest for the next pass, which comes after a full interval.
-                logger.LogWarning("Stripe rate-limited reconciliation; {Remaining} orders wait for the next pass", orders.Count);
-                break;
+                logger.LogWarning("Reconciliation stopped on Stripe's rate limit; {Remaining} orders wait for the next pass", orders.Count - i);
+                return i;
             }
 
-            if (answer.PaymentIntent is { } intent && ToEvent(intent, time.GetUtcNow()) is { } stripeEvent)
-            {
-                var result = await writer.WriteAsync(stripeEvent, StripeEventSource.Reconciliation, cancellationToken);
-                logger.LogInformation("Reconciled order {OrderId}: PaymentIntent {PaymentIntentId} is {Status} ({Result})",
-                    order.PublicId, intent.Id, intent.Status, result);
-            }
-
-            await MarkReconciledAsync(order.Id, cancellationToken);
             await Task.Delay(pause, time, cancellationToken);
         }
 
         return orders.Count;
     }
 
-    /// <summary>The event Stripe would have sent for the PaymentIntent's current state, or null when nothing has happened yet.</summary>
-    private static StripeEvent? ToEvent(PaymentIntentSummary intent, DateTimeOffset now)
+    /// <summary>Asks Stripe about one order now and applies what it says.</summary>
+    public async Task<StripeReadStatus> ReconcileAsync(Order order, CancellationToken cancellationToken)
     {
-        var type = intent.Status switch
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.PaymentIntentId is not { } paymentIntentId)
         {
-            "succeeded" => "payment_intent.succeeded",
-            "processing" => "payment_intent.processing",
-            "canceled" => "payment_intent.canceled",
-            "requires_payment_method" when intent.FailureCode is not null || intent.FailureMessage is not null => "payment_intent.payment_failed",
-            _ => null,
-        };
+            return StripeReadStatus.Done;
+        }
 
-        return type is null ? null : new StripeEvent(
-            Id: $"reconciled_{intent.Id}_{intent.Status}_{intent.FailureCode ?? "none"}",
-            Type: type,
-            Created: now,
-            ApiVersion: null,
-            PaymentIntentId: intent.Id,
-            Amount: intent.Amount,
-            Currency: intent.Currency,
-            Status: intent.Status,
-            AmountRefunded: null,
-            FailureMessage: intent.FailureMessage,
-            FailureCode: intent.FailureCode);
+        var (status, stripeEvent) = await stripe.ReadPaymentIntentAsync(paymentIntentId, cancellationToken);
+        if (stripeEvent is not null)
+        {
+            var result = await writer.WriteAsync(stripeEvent, StripeEventSource.Reconciliation, cancellationToken);
+            logger.LogInformation("Reconciled order {OrderId} with PaymentIntent {PaymentIntentId}: {Result}", order.PublicId, paymentIntentId, result);
+        }
+
+        if (status != StripeReadStatus.RateLimited)
+        {
+            await MarkReconciledAsync(order.Id, cancellationToken);
+        }
+
+        return status;
     }
 
     private async Task MarkReconciledAsync(long orderId, CancellationToken cancellationToken)

@@ -27,4 +27,16 @@ public sealed class ReconciliationOptions
 
     [Range(1, 1000, ErrorMessage = "Reconciliation:BatchSize must be between 1 and 1000.")]
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>How often to list the events Stripe created since the last catch-up, for whatever no webhook brought.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00", ErrorMessage = "Reconciliation:CatchUpInterval must be between 00:00:00.100 and 1.00:00:00.")]
+    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far before the last listed event a catch-up starts again, for events Stripe lists with a delay.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Reconciliation:CatchUpOverlap must be between 00:00:00 and 1.00:00:00.")]
+    public TimeSpan CatchUpOverlap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Pages of 100 events read in one catch-up pass at most; a longer backlog continues in the next pass.</summary>
+    [Range(1, 1000, ErrorMessage = "Reconciliation:CatchUpMaxPages must be between 1 and 1000.")]
+    public int CatchUpMaxPages { get; set; } = 20;
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Shop.Web.Payments.Events;
 using Stripe;
 
 namespace Shop.Web.Payments.Webhooks;

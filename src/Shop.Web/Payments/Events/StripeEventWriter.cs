@@ -4,12 +4,12 @@ using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.Orders;
 
-namespace Shop.Web.Payments.Webhooks;
+namespace Shop.Web.Payments.Events;
 
 public enum IngestResult
 {
     Applied,
-    Refused,
+    Stale,
     Ignored,
     Duplicate,
 }
@@ -38,6 +38,15 @@ public sealed class StripeEventWriter(
     private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<Order>> s_ordersByPaymentIntent =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) =>
             db.Orders.IgnoreAutoIncludes().Where(o => o.PaymentIntentId != null && ids.Contains(o.PaymentIntentId)));
+
+    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<PaymentIntentFact>> s_intentFacts =
+        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.PaymentIntentFacts.Where(f => ids.Contains(f.PaymentIntentId)));
+
+    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<ChargeFact>> s_chargeFacts =
+        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.ChargeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
+
+    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<DisputeFact>> s_disputeFacts =
+        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.DisputeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
     private readonly Channel<Submission> _queue = Channel.CreateBounded<Submission>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -110,7 +119,7 @@ public sealed class StripeEventWriter(
             {
                 // The order changed under us (a checkout revising it, another instance): read it again and re-apply.
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 logger.LogError(ex, "Stripe event {EventId} ({EventType}) could not be written", submission.Event.Id, submission.Event.Type);
                 submission.Result.TrySetException(ex);
@@ -142,6 +151,7 @@ public sealed class StripeEventWriter(
             orders[order.PaymentIntentId!] = order;
         }
 
+        var known = await LoadFactsAsync(db, orders.Keys.ToList(), cancellationToken);
         var now = time.GetUtcNow();
         var results = new IngestResult[batch.Count];
         for (var i = 0; i < batch.Count; i++)
@@ -153,11 +163,13 @@ public sealed class StripeEventWriter(
                 continue;
             }
 
-            var order = stripeEvent.PaymentIntentId is { } pi ? orders.GetValueOrDefault(pi) : null;
-            results[i] = applier.Apply(db, stripeEvent, source, order, now) switch
+            var pi = stripeEvent.PaymentIntentId;
+            var order = pi is null ? null : orders.GetValueOrDefault(pi);
+            var facts = order is null ? null : known[pi!];
+            results[i] = applier.Apply(db, stripeEvent, source, order, facts, now) switch
             {
                 StripeEventOutcome.Applied => IngestResult.Applied,
-                StripeEventOutcome.Refused => IngestResult.Refused,
+                StripeEventOutcome.Stale => IngestResult.Stale,
                 _ => IngestResult.Ignored,
             };
         }
@@ -166,8 +178,23 @@ public sealed class StripeEventWriter(
         // shape (docs/benchmarks.md). Still one transaction, and an order changed concurrently still fails with
         // DbUpdateConcurrencyException, as with SaveChanges.
         db.ChangeTracker.DetectChanges();
-        await PreparedWrites.InsertAddedAsync<StripeEventRecord>(db, cancellationToken);
-        var emails = await PreparedWrites.InsertAddedAsync<OutboxMessage>(db, cancellationToken);
+        var records = db.ChangeTracker.Entries<StripeEventRecord>().Count(e => e.State == EntityState.Added);
+        if (await PreparedWrites.InsertAddedAsync<StripeEventRecord>(db, cancellationToken, ignoreConflicts: true) != records)
+        {
+            // Another writer (another instance) recorded one of these events since they were looked up: retried alone,
+            // that event is then seen as the duplicate it is.
+            throw new DbUpdateConcurrencyException("A Stripe event of this batch was recorded by another writer meanwhile.");
+        }
+
+        await PreparedWrites.InsertAddedAsync<PaymentIntentFact>(db, cancellationToken);
+        await PreparedWrites.InsertAddedAsync<ChargeFact>(db, cancellationToken);
+        await PreparedWrites.InsertAddedAsync<DisputeFact>(db, cancellationToken);
+        await PreparedWrites.UpdateModifiedAsync<PaymentIntentFact>(db, cancellationToken);
+        await PreparedWrites.UpdateModifiedAsync<ChargeFact>(db, cancellationToken);
+        await PreparedWrites.UpdateModifiedAsync<DisputeFact>(db, cancellationToken);
+        await PreparedWrites.InsertAddedAsync<OrderTimelineEntry>(db, cancellationToken);
+        // An email already queued for the same news (its dedupe key) is not queued again.
+        var emails = await PreparedWrites.InsertAddedAsync<OutboxMessage>(db, cancellationToken, ignoreConflicts: true);
         await PreparedWrites.UpdateModifiedAsync<Order>(db, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -178,6 +205,33 @@ public sealed class StripeEventWriter(
         }
 
         return results;
+    }
+
+    /// <summary>The facts known for each PaymentIntent of the batch that has an order, tracked so merges update their rows.</summary>
+    private static async Task<Dictionary<string, PaymentFactSet>> LoadFactsAsync(ShopDbContext db, List<string> paymentIntentIds, CancellationToken cancellationToken)
+    {
+        var known = paymentIntentIds.ToDictionary(id => id, _ => new PaymentFactSet(), StringComparer.Ordinal);
+        if (known.Count == 0)
+        {
+            return known;
+        }
+
+        await foreach (var fact in s_intentFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        {
+            known[fact.PaymentIntentId].Load(fact);
+        }
+
+        await foreach (var fact in s_chargeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        {
+            known[fact.PaymentIntentId].Load(fact);
+        }
+
+        await foreach (var fact in s_disputeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        {
+            known[fact.PaymentIntentId].Load(fact);
+        }
+
+        return known;
     }
 
     private sealed record Submission(StripeEvent Event, StripeEventSource Source)

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Options;
+using Shop.Web.Data;
+using Shop.Web.Email;
+using Shop.Web.Orders;
+
+namespace Shop.Web.Payments.Events;
+
+/// <summary>
+/// Turns one piece of news from Stripe into its effects: the facts it carries are merged into what is known (older ones
+/// change nothing), the order takes the status derived from all facts, the timeline records it, and each email that the
+/// change calls for is queued once. Webhooks, reconciliation and catch-up all come through here.
+/// </summary>
+public sealed class StripeEventApplier(IOptions<ShopOptions> shop, ILogger<StripeEventApplier> logger)
+{
+    /// <summary>Adds the event's record, fact changes, timeline entry and outbox rows to <paramref name="db"/>; the caller saves and commits.</summary>
+    /// <param name="known">The order's facts as tracked by <paramref name="db"/>; null when no order has the event's PaymentIntent.</param>
+    public StripeEventOutcome Apply(ShopDbContext db, StripeEvent stripeEvent, StripeEventSource source, Order? order, PaymentFactSet? known, DateTimeOffset now)
+    {
+        var outcome = order is null || known is null
+            ? StripeEventOutcome.Ignored
+            : ApplyToOrder(db, stripeEvent, source, order, known, now);
+        db.StripeEvents.Add(new StripeEventRecord
+        {
+            EventId = stripeEvent.Id,
+            Type = stripeEvent.Type,
+            OrderId = order?.Id,
+            PaymentIntentId = stripeEvent.PaymentIntentId,
+            CreatedAt = stripeEvent.Created,
+            ReceivedAt = now,
+            Source = source,
+            Outcome = outcome,
+        });
+        return outcome;
+    }
+
+    private StripeEventOutcome ApplyToOrder(ShopDbContext db, StripeEvent stripeEvent, StripeEventSource source, Order order, PaymentFactSet known, DateTimeOffset now)
+    {
+        var before = known.Derive(order);
+        var disputesBefore = known.Disputes.Keys.ToHashSet(StringComparer.Ordinal);
+        var news = stripeEvent.Facts.Where(fact => known.Merge(db, fact)).ToList();
+        string description;
+        if (news.Count == 0)
+        {
+            description = stripeEvent.Facts.Count == 0
+                ? "Carries nothing about the payment"
+                : "Nothing new: Stripe has already told the shop this or something newer";
+        }
+        else
+        {
+            var after = known.Derive(order);
+            var transition = order.ApplyPayment(after.Standing, now);
+            foreach (var email in EmailsFor(order, before, after, news, disputesBefore, known, now))
+            {
+                db.Outbox.Add(email);
+            }
+
+            description = $"{transition}: {string.Join("; ", news.Select(f => f.Describe()))}";
+            Log(order, stripeEvent, transition, description);
+        }
+
+        db.OrderTimeline.Add(new OrderTimelineEntry
+        {
+            Id = Guid.NewGuid(),
+            OrderId = order.Id,
+            At = now,
+            Source = SourceName(source),
+            Title = stripeEvent.Type,
+            Description = description.Length > 500 ? description[..500] : description,
+            EventId = stripeEvent.Id,
+            OccurredAt = stripeEvent.Created,
+        });
+        return news.Count == 0 ? StripeEventOutcome.Stale : StripeEventOutcome.Applied;
+    }
+
+    /// <summary>
+    /// The emails a change calls for, each keyed by what it is about so the same news never queues it twice: a receipt when
+    /// the payment is first confirmed (not if it is already all refunded or lost), a refund notice when more has been
+    /// refunded, a decline notice for a new failure that no success has overtaken, and a notice to the operators when a
+    /// dispute opens.
+    /// </summary>
+    private IEnumerable<OutboxMessage> EmailsFor(Order order, DerivedPayment before, DerivedPayment after, List<IPaymentFact> news,
+        HashSet<string> disputesBefore, PaymentFactSet known, DateTimeOffset now)
+    {
+        var status = after.Standing.Status;
+        if (!before.Confirmed && after.Confirmed && status is not (OrderStatus.Refunded or OrderStatus.DisputeLost))
+        {
+            yield return OutboxMessage.Queue(order.Id, CustomerEmailKind.Receipt, "receipt", order.TotalMinorUnits, now);
+        }
+
+        var refunded = after.Standing.RefundedMinorUnits;
+        if (refunded > before.Standing.RefundedMinorUnits)
+        {
+            yield return OutboxMessage.Queue(order.Id, CustomerEmailKind.Refund, $"refund-{refunded}", refunded, now);
+        }
+
+        if (after.FailureKey is { } failure && failure != before.FailureKey && !after.Succeeded)
+        {
+            yield return OutboxMessage.Queue(order.Id, CustomerEmailKind.PaymentFailed, $"declined-{failure}", order.TotalMinorUnits, now,
+                reason: known.Intent?.FailureMessage);
+        }
+
+        if (!string.IsNullOrWhiteSpace(shop.Value.OperatorsEmail))
+        {
+            foreach (var dispute in news.OfType<DisputeFact>().Where(d => d.IsOpen && !disputesBefore.Contains(d.DisputeId)))
+            {
+                yield return OutboxMessage.Queue(order.Id, CustomerEmailKind.DisputeOpened, $"dispute-{dispute.DisputeId}", dispute.Amount, now,
+                    reason: dispute.Reason, dueAt: dispute.EvidenceDueBy);
+            }
+        }
+    }
+
+    private void Log(Order order, StripeEvent stripeEvent, OrderTransition transition, string description)
+    {
+        if (transition.To == OrderStatus.NeedsReview || transition.To == OrderStatus.Disputed)
+        {
+            logger.LogWarning("Order {OrderId} is {Status} after {EventType} {EventId}: {Description}",
+                order.PublicId, transition.To, stripeEvent.Type, stripeEvent.Id, description);
+        }
+        else if (logger.IsEnabled(LogLevel.Information))
+        {
+            // Guarded: this runs for every event, and the arguments would be boxed even with the level switched off.
+            logger.LogInformation("Order {OrderId}: {EventType} {EventId}: {Description}", order.PublicId, stripeEvent.Type, stripeEvent.Id, description);
+        }
+    }
+
+    private static string SourceName(StripeEventSource source) => source switch
+    {
+        StripeEventSource.Reconciliation => "reconciliation",
+        StripeEventSource.CatchUp => "catch-up",
+        _ => "webhook",
+    };
+}
