@@ -22,7 +22,7 @@ public sealed class PreparedWritesTests : IDisposable
         await using var transaction = await db.Database.BeginTransactionAsync();
         var order = await db.Orders.SingleAsync();
 
-        order.MarkPaymentFailed("Your card was declined.", "generic_decline", s_now);
+        order.ApplyPayment(new PaymentStanding(OrderStatus.PaymentFailed, FailureMessage: "Your card was declined.", FailureCode: "generic_decline"), s_now);
         var updated = await PreparedWrites.UpdateModifiedAsync<Order>(db, CancellationToken.None);
         await transaction.CommitAsync();
 
@@ -43,11 +43,11 @@ public sealed class PreparedWritesTests : IDisposable
         var order = await db.Orders.SingleAsync();
         await using (var other = _app.OpenDatabase())
         {
-            (await other.Orders.SingleAsync()).MarkCanceled(s_now);
+            (await other.Orders.SingleAsync()).ApplyPayment(new PaymentStanding(OrderStatus.Canceled), s_now);
             await other.SaveChangesAsync();
         }
 
-        order.MarkPaid(order.TotalMinorUnits, order.Currency, s_now);
+        order.ApplyPayment(new PaymentStanding(OrderStatus.Paid, PaidMinorUnits: order.TotalMinorUnits), s_now);
         await using var transaction = await db.Database.BeginTransactionAsync();
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => PreparedWrites.UpdateModifiedAsync<Order>(db, CancellationToken.None));

@@ -32,6 +32,8 @@ public sealed class ShopApp : WebApplicationFactory<Program>
             ["Stripe:WebhookSecrets:0"] = StripeWebhooks.Secret,
             // Integration tests choose their Stripe (WireMock) themselves; browser tests switch the emulators on.
             ["OfflineMode:Enabled"] = "false",
+            // No background calls to Stripe (reconciliation, event catch-up) unless a test asks: they would race its assertions.
+            ["Reconciliation:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (stripe is not null)

@@ -42,24 +42,91 @@ public sealed class StripeStub : IDisposable
             .RespondWith(Response.Create().WithCallback(request => PaymentIntentResponse(request, request.Path.Split('/').Last())));
     }
 
-    /// <summary>Answers GET /v1/payment_intents/{id} with the PaymentIntent in this state, as the reconciliation job will read it.</summary>
-    public void AnswerRetrieve(string paymentIntentId, string status, long amount, string currency = "usd", string? declineCode = null)
+    /// <summary>
+    /// Answers GET /v1/payment_intents/{id} with the PaymentIntent in this state, as the reconciliation job reads it: with its
+    /// latest charge expanded once it succeeded (refunded by <paramref name="refunded"/>), and that charge's dispute, if any,
+    /// listed by GET /v1/disputes.
+    /// </summary>
+    public void AnswerRetrieve(string paymentIntentId, string status, long amount, string currency = "usd", string? declineCode = null,
+        long refunded = 0, string? disputeStatus = null)
     {
-        var lastError = declineCode is null ? null : new { type = "card_error", code = "card_declined", decline_code = declineCode, message = "Your card was declined." };
-        var body = JsonSerializer.Serialize(new
+        var lastError = declineCode is null ? null : new { type = "card_error", code = "card_declined", decline_code = declineCode, message = "Your card was declined.", charge = "ch_declined_" + paymentIntentId[3..] };
+        var chargeId = "ch_" + paymentIntentId[3..];
+        object? latestCharge = status != "succeeded" ? null : new Dictionary<string, object?>
         {
-            id = paymentIntentId,
-            @object = "payment_intent",
-            amount,
-            currency,
-            status,
-            client_secret = paymentIntentId + "_secret_stub",
-            last_payment_error = lastError,
-            livemode = false,
+            ["id"] = chargeId,
+            ["object"] = "charge",
+            ["amount"] = amount,
+            ["amount_captured"] = amount,
+            ["amount_refunded"] = refunded,
+            ["captured"] = true,
+            ["currency"] = currency,
+            ["disputed"] = disputeStatus is not null,
+            ["paid"] = true,
+            ["payment_intent"] = paymentIntentId,
+            ["refunded"] = refunded >= amount,
+            ["status"] = "succeeded",
+        };
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = paymentIntentId,
+            ["object"] = "payment_intent",
+            ["amount"] = amount,
+            ["amount_received"] = status == "succeeded" ? amount : 0,
+            ["currency"] = currency,
+            ["status"] = status,
+            ["client_secret"] = paymentIntentId + "_secret_stub",
+            ["last_payment_error"] = lastError,
+            ["latest_charge"] = latestCharge,
+            ["livemode"] = false,
         });
         _server.Given(Request.Create().WithPath("/v1/payment_intents/" + paymentIntentId).UsingGet())
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(body));
+        if (disputeStatus is not null)
+        {
+            var dispute = new Dictionary<string, object?>
+            {
+                ["id"] = "du_" + paymentIntentId[3..],
+                ["object"] = "dispute",
+                ["amount"] = amount,
+                ["charge"] = chargeId,
+                ["currency"] = currency,
+                ["evidence_details"] = new { due_by = DateTimeOffset.UtcNow.AddDays(9).ToUnixTimeSeconds(), has_evidence = false, past_due = false, submission_count = 0 },
+                ["payment_intent"] = paymentIntentId,
+                ["reason"] = "fraudulent",
+                ["status"] = disputeStatus,
+            };
+            _server.Given(Request.Create().WithPath("/v1/disputes").WithParam("payment_intent", paymentIntentId).UsingGet())
+                .RespondWith(Response.Create().WithHeader("Content-Type", "application/json")
+                    .WithBody(JsonSerializer.Serialize(new { @object = "list", data = new[] { dispute }, has_more = false, url = "/v1/disputes" })));
+        }
     }
+
+    /// <summary>
+    /// Answers GET /v1/events with these events (JSON, in the order they happened) as Stripe lists them: newest first, in
+    /// pages of <paramref name="pageSize"/>, continued with starting_after.
+    /// </summary>
+    public void AnswerEvents(IReadOnlyList<string> events, int pageSize = 100)
+    {
+        var newestFirst = events.Select(e => JsonDocument.Parse(e).RootElement.Clone()).Reverse().ToList();
+        _server.Given(Request.Create().WithPath("/v1/events").UsingGet())
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var query = request.Query ?? new Dictionary<string, WireMockList<string>>();
+                var after = query.TryGetValue("starting_after", out var a) ? a.FirstOrDefault() : null;
+                var start = after is null ? 0 : newestFirst.FindIndex(e => e.GetProperty("id").GetString() == after) + 1;
+                var page = newestFirst.Skip(start).Take(pageSize).ToList();
+                var body = JsonSerializer.Serialize(new { @object = "list", data = page, has_more = start + page.Count < newestFirst.Count, url = "/v1/events" });
+                return new ResponseMessage
+                {
+                    StatusCode = 200,
+                    Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String, Encoding = System.Text.Encoding.UTF8 },
+                };
+            }));
+    }
+
+    public int EventListings => Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/events");
 
     public int RetrievesOf(string paymentIntentId) =>
         Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/payment_intents/" + paymentIntentId);

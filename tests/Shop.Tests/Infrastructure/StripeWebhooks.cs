@@ -26,6 +26,7 @@ public static class StripeWebhooks
             .Replace("{{CREATED}}", created.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{{PAYMENT_INTENT_ID}}", paymentIntentId, StringComparison.Ordinal)
             .Replace("{{CHARGE_ID}}", "ch_" + paymentIntentId[3..], StringComparison.Ordinal)
+            .Replace("{{DISPUTE_ID}}", "du_" + paymentIntentId[3..], StringComparison.Ordinal)
             .Replace("{{ORDER_ID}}", orderId ?? "ord_unknown", StringComparison.Ordinal)
             .Replace("{{AMOUNT}}", amount.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{{NEGATIVE_AMOUNT_WITH_FEE}}", (-amount - 1500).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)

@@ -118,6 +118,13 @@ namespace Shop.Web.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DueAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -154,7 +161,8 @@ namespace Shop.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId");
+                    b.HasIndex("OrderId", "DedupeKey")
+                        .IsUnique();
 
                     b.HasIndex("Status", "NextAttemptAt");
 
@@ -185,7 +193,13 @@ namespace Shop.Web.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DisputeEvidenceDueBy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastReconciledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PaidMinorUnits")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PaymentAttempt")
@@ -222,10 +236,6 @@ namespace Shop.Web.Data.Migrations
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("StatusBeforeDispute")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
@@ -316,7 +326,174 @@ namespace Shop.Web.Data.Migrations
                     b.ToTable("OrderLine");
                 });
 
-            modelBuilder.Entity("Shop.Web.Payments.Webhooks.StripeEventRecord", b =>
+            modelBuilder.Entity("Shop.Web.Orders.OrderTimelineEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "At");
+
+                    b.ToTable("OrderTimeline");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.ChargeFact", b =>
+                {
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountCaptured")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountRefunded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ObservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaymentIntentId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChargeId");
+
+                    b.HasIndex("PaymentIntentId");
+
+                    b.ToTable("ChargeFacts");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.DisputeFact", b =>
+                {
+                    b.Property<string>("DisputeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EvidenceDueBy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ObservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaymentIntentId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DisputeId");
+
+                    b.HasIndex("PaymentIntentId");
+
+                    b.ToTable("DisputeFacts");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.PaymentIntentFact", b =>
+                {
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountReceived")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ObservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PaymentIntentId");
+
+                    b.ToTable("PaymentIntentFacts");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.StripeEventRecord", b =>
                 {
                     b.Property<string>("EventId")
                         .HasMaxLength(255)
@@ -324,11 +501,6 @@ namespace Shop.Web.Data.Migrations
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Description")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
 
                     b.Property<long?>("OrderId")
                         .HasColumnType("INTEGER");
@@ -357,9 +529,28 @@ namespace Shop.Web.Data.Migrations
 
                     b.HasKey("EventId");
 
-                    b.HasIndex("OrderId", "ReceivedAt");
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("OrderId");
 
                     b.ToTable("StripeEvents");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Reconciliation.CatchUpCheckpoint", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ListedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("CatchUpCheckpoints");
                 });
 
             modelBuilder.Entity("Shop.Web.Cart.CartItem", b =>
@@ -396,7 +587,16 @@ namespace Shop.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
-            modelBuilder.Entity("Shop.Web.Payments.Webhooks.StripeEventRecord", b =>
+            modelBuilder.Entity("Shop.Web.Orders.OrderTimelineEntry", b =>
+                {
+                    b.HasOne("Shop.Web.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.StripeEventRecord", b =>
                 {
                     b.HasOne("Shop.Web.Orders.Order", null)
                         .WithMany()

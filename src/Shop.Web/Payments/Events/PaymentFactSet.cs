@@ -3,6 +3,18 @@ using Shop.Web.Orders;
 
 namespace Shop.Web.Payments.Events;
 
+public enum FactMerge
+{
+    /// <summary>Older than (or the same as) what is known: nothing changes.</summary>
+    Stale,
+
+    /// <summary>Newer, but says what was known already: only the time it was last seen moves.</summary>
+    Refreshed,
+
+    /// <summary>Newer and says something new.</summary>
+    News,
+}
+
 /// <summary>Everything known about one PaymentIntent's payment: its newest state, and that of each of its charges and disputes.</summary>
 public sealed class PaymentFactSet
 {
@@ -34,9 +46,10 @@ public sealed class PaymentFactSet
 
     /// <summary>
     /// Keeps <paramref name="fact"/> if it is newer than what is known of its object (a new row, or the tracked row updated
-    /// in place) and says whether it was. An older or equal fact changes nothing.
+    /// in place) and says whether it told anything new. An older or equal fact changes nothing; a newer one that says the
+    /// same only moves the time it was last seen.
     /// </summary>
-    public bool Merge(ShopDbContext db, IPaymentFact fact)
+    public FactMerge Merge(ShopDbContext db, IPaymentFact fact)
     {
         ArgumentNullException.ThrowIfNull(db);
         switch (fact)
@@ -46,41 +59,42 @@ public sealed class PaymentFactSet
                 {
                     Intent = intent;
                     db.PaymentIntentFacts.Add(intent);
-                    return true;
+                    return FactMerge.News;
                 }
 
-                return Supersede(intent.Supersedes(Intent), () => Intent.CopyFrom(intent));
+                return Supersede(intent.Supersedes(Intent), intent.SameStateAs(Intent), () => Intent.CopyFrom(intent));
             case ChargeFact charge:
                 if (!Charges.TryGetValue(charge.ChargeId, out var knownCharge))
                 {
                     Charges[charge.ChargeId] = charge;
                     db.ChargeFacts.Add(charge);
-                    return true;
+                    return FactMerge.News;
                 }
 
-                return Supersede(charge.Supersedes(knownCharge), () => knownCharge.CopyFrom(charge));
+                return Supersede(charge.Supersedes(knownCharge), charge.SameStateAs(knownCharge), () => knownCharge.CopyFrom(charge));
             case DisputeFact dispute:
                 if (!Disputes.TryGetValue(dispute.DisputeId, out var knownDispute))
                 {
                     Disputes[dispute.DisputeId] = dispute;
                     db.DisputeFacts.Add(dispute);
-                    return true;
+                    return FactMerge.News;
                 }
 
-                return Supersede(dispute.Supersedes(knownDispute), () => knownDispute.CopyFrom(dispute));
+                return Supersede(dispute.Supersedes(knownDispute), dispute.SameStateAs(knownDispute), () => knownDispute.CopyFrom(dispute));
             default:
-                return false;
+                return FactMerge.Stale;
         }
     }
 
     /// <summary>The tracked row takes the newer fact's values, so the writer updates it.</summary>
-    private static bool Supersede(bool supersedes, Action copy)
+    private static FactMerge Supersede(bool supersedes, bool sameState, Action copy)
     {
-        if (supersedes)
+        if (!supersedes)
         {
-            copy();
+            return FactMerge.Stale;
         }
 
-        return supersedes;
+        copy();
+        return sameState ? FactMerge.Refreshed : FactMerge.News;
     }
 }

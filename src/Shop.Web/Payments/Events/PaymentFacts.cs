@@ -58,6 +58,10 @@ public sealed class PaymentIntentFact : IPaymentFact
     public bool Supersedes(PaymentIntentFact known) =>
         Compare((IsFinal(Status), ObservedAt, Progress(Status), FailureKey ?? ""), (IsFinal(known.Status), known.ObservedAt, Progress(known.Status), known.FailureKey ?? "")) > 0;
 
+    /// <summary>Says the same as <paramref name="other"/>, whenever each was observed.</summary>
+    public bool SameStateAs(PaymentIntentFact other) =>
+        (Status, Amount, AmountReceived, Currency, FailureKey) == (other.Status, other.Amount, other.AmountReceived, other.Currency, other.FailureKey);
+
     public void CopyFrom(PaymentIntentFact newer)
     {
         (Status, Amount, AmountReceived, Currency) = (newer.Status, newer.Amount, newer.AmountReceived, newer.Currency);
@@ -143,6 +147,9 @@ public sealed class ChargeFact : IPaymentFact
     public bool Supersedes(ChargeFact known) =>
         PaymentIntentFact.Compare((ObservedAt, Progress(Status), AmountCaptured, AmountRefunded), (known.ObservedAt, Progress(known.Status), known.AmountCaptured, known.AmountRefunded)) > 0;
 
+    public bool SameStateAs(ChargeFact other) =>
+        (Status, Amount, AmountCaptured, AmountRefunded, Currency) == (other.Status, other.Amount, other.AmountCaptured, other.AmountRefunded, other.Currency);
+
     public void CopyFrom(ChargeFact newer)
     {
         (Status, Amount, AmountCaptured, AmountRefunded) = (newer.Status, newer.Amount, newer.AmountCaptured, newer.AmountRefunded);
@@ -206,6 +213,9 @@ public sealed class DisputeFact : IPaymentFact
     /// <summary>Closed is final; otherwise the later fact wins, and within one second the one further along.</summary>
     public bool Supersedes(DisputeFact known) =>
         PaymentIntentFact.Compare((IsClosed(Status), ObservedAt, Progress(Status)), (IsClosed(known.Status), known.ObservedAt, Progress(known.Status))) > 0;
+
+    public bool SameStateAs(DisputeFact other) =>
+        (Status, Amount, Currency, EvidenceDueBy) == (other.Status, other.Amount, other.Currency, other.EvidenceDueBy);
 
     public void CopyFrom(DisputeFact newer)
     {

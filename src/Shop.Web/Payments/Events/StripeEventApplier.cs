@@ -37,7 +37,8 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, ILogger<Strip
     {
         var before = known.Derive(order);
         var disputesBefore = known.Disputes.Keys.ToHashSet(StringComparer.Ordinal);
-        var news = stripeEvent.Facts.Where(fact => known.Merge(db, fact)).ToList();
+        // Every fact is merged (no short-circuit): each one's newer state must be kept even when an earlier one was news.
+        var news = stripeEvent.Facts.Where(fact => known.Merge(db, fact) == FactMerge.News).ToList();
         string description;
         if (news.Count == 0)
         {

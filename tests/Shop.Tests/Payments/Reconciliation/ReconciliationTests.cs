@@ -4,9 +4,9 @@ using Shop.Tests.Infrastructure;
 using Shop.Web.Email;
 using Shop.Web.Orders;
 using Shop.Web.Payments.Reconciliation;
-using Shop.Web.Payments.Webhooks;
+using Shop.Web.Payments.Events;
 
-namespace Shop.Tests.Webhooks;
+namespace Shop.Tests.Payments.Reconciliation;
 
 public sealed class ReconciliationTests : IDisposable
 {
@@ -36,7 +36,7 @@ public sealed class ReconciliationTests : IDisposable
         Assert.NotNull(paid.LastReconciledAt);
         var record = await db.StripeEvents.SingleAsync();
         Assert.Equal(StripeEventSource.Reconciliation, record.Source);
-        Assert.Equal("payment_intent.succeeded", record.Type);
+        Assert.Equal("reconciliation", (await db.OrderTimeline.SingleAsync()).Source);
         Assert.Equal(1, await db.Outbox.CountAsync(m => m.Kind == CustomerEmailKind.Receipt));
     }
 
@@ -52,7 +52,7 @@ public sealed class ReconciliationTests : IDisposable
 
         await using var db = _app.OpenDatabase();
         Assert.Equal(OrderStatus.Paid, (await db.Orders.SingleAsync()).Status);
-        Assert.Equal(StripeEventOutcome.Refused, (await db.StripeEvents.SingleAsync(e => e.Source == StripeEventSource.Webhook)).Outcome);
+        Assert.Equal(StripeEventOutcome.Stale, (await db.StripeEvents.SingleAsync(e => e.Source == StripeEventSource.Webhook)).Outcome);
         Assert.Equal(1, await db.Outbox.CountAsync());
     }
 
@@ -80,7 +80,7 @@ public sealed class ReconciliationTests : IDisposable
 
         await using var db = _app.OpenDatabase();
         Assert.Equal(OrderStatus.AwaitingPayment, (await db.Orders.SingleAsync()).Status);
-        Assert.Empty(db.StripeEvents);
+        Assert.Empty(db.Outbox);
         Assert.Equal(1, _stripe.RetrievesOf(order.PaymentIntentId));
     }
 
@@ -95,6 +95,55 @@ public sealed class ReconciliationTests : IDisposable
 
         Assert.Equal(0, asked);
         Assert.Equal(0, _stripe.RetrievesOf(order.PaymentIntentId));
+    }
+
+    [Fact]
+    public async Task A_refund_made_while_no_webhook_came_is_found_and_applied()
+    {
+        var order = await _app.PlaceOrderAsync();
+        _stripe.AnswerRetrieve(order.PaymentIntentId, "succeeded", order.Amount, refunded: order.Amount);
+
+        await RunPassAsync();
+
+        await using var db = _app.OpenDatabase();
+        var refunded = await db.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.Refunded, refunded.Status);
+        Assert.Equal(order.Amount, refunded.RefundedMinorUnits);
+        // Already refunded when its payment became known: a refund notice, never a receipt.
+        Assert.Equal([CustomerEmailKind.Refund], await db.Outbox.Select(m => m.Kind).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_dispute_opened_while_no_webhook_came_is_found_and_applied()
+    {
+        var order = await _app.PlaceOrderAsync();
+        _stripe.AnswerRetrieve(order.PaymentIntentId, "succeeded", order.Amount, disputeStatus: "needs_response");
+
+        await RunPassAsync();
+
+        await using var db = _app.OpenDatabase();
+        var disputed = await db.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.Disputed, disputed.Status);
+        Assert.NotNull(disputed.DisputeEvidenceDueBy);
+    }
+
+    [Fact]
+    public async Task Two_passes_finding_the_same_state_record_it_once()
+    {
+        var order = await _app.PlaceOrderAsync();
+        _stripe.AnswerRetrieve(order.PaymentIntentId, "succeeded", order.Amount);
+        var reconciler = _app.Services.GetRequiredService<PaymentReconciler>();
+        await using (var db = _app.OpenDatabase())
+        {
+            var placed = await db.Orders.SingleAsync();
+
+            await reconciler.ReconcileAsync(placed, CancellationToken.None);
+            await reconciler.ReconcileAsync(placed, CancellationToken.None);
+        }
+
+        await using var check = _app.OpenDatabase();
+        Assert.Equal(1, await check.StripeEvents.CountAsync());
+        Assert.Equal(1, await check.Outbox.CountAsync());
     }
 
     private Task<int> RunPassAsync() =>
