@@ -123,6 +123,42 @@ public sealed class WebhookOrderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_full_refund_delivered_before_the_success_ends_refunded_with_no_receipt()
+    {
+        var order = await _app.PlaceOrderAsync();
+
+        await Send("charge.refunded", order, refunded: order.Amount);
+        await Send("payment_intent.succeeded", order);
+
+        await using var db = _app.OpenDatabase();
+        var refunded = await db.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.Refunded, refunded.Status);
+        Assert.Equal(order.Amount, refunded.RefundedMinorUnits);
+        Assert.Equal([CustomerEmailKind.Refund], await db.Outbox.Select(m => m.Kind).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_dispute_delivered_before_the_success_ends_disputed_and_tells_the_operators()
+    {
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Shop:OperatorsEmail"] = "payments@shop.example.com" });
+        using var client = app.CreateClient();
+        var order = await app.PlaceOrderAsync();
+        async Task SendTo(string fixture) => Assert.Equal(HttpStatusCode.OK,
+            await StripeWebhooks.SendAsync(client, StripeWebhooks.Event(fixture, order.PaymentIntentId, order.Amount)));
+
+        await SendTo("charge.dispute.created");
+        await SendTo("payment_intent.succeeded");
+
+        await using var db = app.OpenDatabase();
+        var disputed = await db.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.Disputed, disputed.Status);
+        Assert.NotNull(disputed.DisputeEvidenceDueBy);
+        var notice = await db.Outbox.SingleAsync(m => m.Kind == CustomerEmailKind.DisputeOpened);
+        Assert.Equal(disputed.DisputeEvidenceDueBy, notice.DueAt);
+        Assert.Equal(1, await db.Outbox.CountAsync(m => m.Kind == CustomerEmailKind.Receipt));
+    }
+
+    [Fact]
     public async Task A_dispute_opens_and_its_outcome_closes_it()
     {
         var won = await _app.PlaceOrderAsync();
