@@ -50,14 +50,24 @@ wait_for() {
   exit 1
 }
 
+# A port already taken (another shop, another cluster) would make this cluster talk to someone else's server.
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ports=("$port")
+for i in $(seq 1 "$instances"); do ports+=($((first_instance_port + i - 1))); done
+[ -z "${Stripe__SecretKey:-}" ] && ports+=("$stripe_port" 2525 5080)
+for p in "${ports[@]}"; do
+  if in_use "$p"; then echo "cluster.sh: port $p is already in use (by another shop or emulator?); stop that first" >&2; exit 1; fi
+done
+
 rm -rf "$dir" && mkdir -p "$dir/nginx-temp" && chmod 777 "$dir/nginx-temp"
 
 scripts/postgres.sh status >/dev/null 2>&1 || stop_postgres=true
 server=$(scripts/postgres.sh start)
 connection="${server/Database=shop/Database=$database}"
 if [ "$database" != shop ]; then
-  PGPASSWORD=shop psql -X -q -h 127.0.0.1 -p "${SHOP_POSTGRES_PORT:-54329}" -U shop -d shop \
-    -c "SELECT 'CREATE DATABASE $database' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$database')\gexec" >/dev/null
+  PGPASSWORD=shop psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${SHOP_POSTGRES_PORT:-54329}" -U shop -d shop >/dev/null <<SQL
+SELECT 'CREATE DATABASE $database' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$database')\gexec
+SQL
 fi
 
 # Built once, started N times: what a deployment does, and N times faster than dotnet run.
