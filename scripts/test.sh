@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 providers=${SHOP_TEST_PROVIDERS:-Sqlite PostgreSql}
+# Each test host would otherwise watch its appsettings files: hundreds of hosts exhaust the machine's inotify instances
+# (128 per user), and the tests never change those files.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
