@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test of the solution: unit, integration (WireMock as Stripe, real SQLite, real SMTP) and browser tests.
+# Runs every test of the solution: unit, integration (WireMock as Stripe, a real database, real SMTP) and browser tests,
+# once on SQLite and once more on PostgreSQL (the tests that touch the database; tests/Shop.Tests), started with
+# scripts/postgres.sh. SHOP_TEST_PROVIDERS="Sqlite" (or "PostgreSql") runs one of them. Other arguments go to dotnet test.
 # Installs Debian's Chromium first when it is missing, since Playwright cannot download a browser here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+providers=${SHOP_TEST_PROVIDERS:-Sqlite PostgreSql}
+# Each test host would otherwise watch its appsettings files: hundreds of hosts exhaust the machine's inotify instances
+# (128 per user), and the tests never change those files.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
@@ -14,21 +21,44 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+stop_postgres=false
+if [[ " $providers " == *" PostgreSql "* ]]; then
+  scripts/postgres.sh status >/dev/null 2>&1 || stop_postgres=true
+  SHOP_TEST_POSTGRES=$(scripts/postgres.sh start)
+  export SHOP_TEST_POSTGRES
+fi
+cleanup() { if $stop_postgres; then scripts/postgres.sh stop || true; fi; }
+trap cleanup EXIT
+
+dotnet build Shop.sln -v quiet -nologo
+
 results=$(mktemp -d)
 status=0
-dotnet test Shop.sln --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=$?
+summary=""
+for provider in $providers; do
+  started=$SECONDS
+  case "$provider" in
+    Sqlite) target=Shop.sln ;;
+    PostgreSql) target=tests/Shop.Tests/Shop.Tests.csproj ;;
+    *) echo "SHOP_TEST_PROVIDERS: unknown provider $provider (Sqlite or PostgreSql)" >&2; exit 2 ;;
+  esac
+  echo "== Tests on $provider" >&2
+  SHOP_TEST_DATABASE=$provider dotnet test "$target" --no-build --logger "trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results/$provider" "$@" || status=$?
 
-# One plain closing line over all test projects, for readers of the log.
-passed=0; failed=0; skipped=0
-for trx in "$results"/*.trx; do
-  [ -e "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx")
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
-  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + t - e))
+  # One plain line per provider over all its test projects, for readers of the log.
+  passed=0; failed=0; skipped=0
+  for trx in "$results/$provider"/*.trx; do
+    [ -e "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx")
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+    e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + t - e))
+  done
+  summary+="$provider: $passed passed, $failed failed, $skipped skipped ($((SECONDS - started)) s)"$'\n'
 done
 rm -rf "$results"
-echo "$passed passed, $failed failed, $skipped skipped"
+printf '%s' "$summary"
 exit "$status"

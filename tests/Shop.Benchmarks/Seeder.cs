@@ -13,7 +13,7 @@ public sealed record SeededOrder(long Id, string PaymentIntentId, long Amount);
 public static class Seeder
 {
     public static ShopDbContext Open(string databasePath) =>
-        new(new DbContextOptionsBuilder<ShopDbContext>().UseSqlite($"Data Source={databasePath}").Options);
+        new SqliteShopDbContext(new DbContextOptionsBuilder<SqliteShopDbContext>().UseSqlite($"Data Source={databasePath}").Options);
 
     public static async Task MigrateAsync(string databasePath)
     {

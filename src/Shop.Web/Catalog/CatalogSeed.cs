@@ -23,6 +23,11 @@ public static class CatalogSeed
 
     public static IReadOnlyCollection<string> Currencies { get; } = s_products[0].Prices.Keys.ToArray();
 
+    /// <summary>
+    /// Inserts the demo products into a catalog that has none. Insert-if-absent, in one transaction: instances starting at
+    /// once on an empty database (two SQLite processes, or PostgreSQL instances should the start-up lock be bypassed) end
+    /// with one complete catalog, never a duplicate-key failure or half a catalog.
+    /// </summary>
     public static async Task SeedAsync(ShopDbContext db, string currency, CancellationToken cancellationToken)
     {
         if (await db.Products.AnyAsync(cancellationToken))
@@ -30,19 +35,18 @@ public static class CatalogSeed
             return;
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var demo in s_products)
         {
-            db.Products.Add(new Product
-            {
-                Slug = demo.Slug,
-                Name = demo.Name,
-                Description = demo.Description,
-                ImagePath = demo.Image,
-                PriceMinorUnits = demo.Prices[currency],
-                Currency = currency,
-            });
+            // ON CONFLICT DO NOTHING is the same SQL on SQLite and PostgreSQL; the names are the model's (see ShopDbContext).
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO "Products" ("Slug", "Name", "Description", "ImagePath", "PriceMinorUnits", "Currency")
+                VALUES ({demo.Slug}, {demo.Name}, {demo.Description}, {demo.Image}, {demo.Prices[currency]}, {currency})
+                ON CONFLICT ("Slug") DO NOTHING
+                """, cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -1,14 +1,22 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Shop.Web.Catalog;
 
 namespace Shop.Web.Data;
 
-/// <summary>Applies pending migrations and seeds the demo catalog when the host starts.</summary>
-public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<ShopOptions> shop) : IHostedService
+/// <summary>
+/// Applies pending migrations and seeds the demo catalog when the host starts. Several instances may start at once on an
+/// empty database: on PostgreSQL they take turns under an advisory lock, and the seed inserts only what is absent.
+/// </summary>
+public sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseLocks locks, IOptions<DatabaseOptions> database, IOptions<ShopOptions> shop)
+    : IHostedService
 {
+    public const string LockName = "database-initializer";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await using var turn = await TakeTurnAsync(cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
         await db.Database.MigrateAsync(cancellationToken);
@@ -23,4 +31,22 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<Sh
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The first contact with the database: a server that cannot be reached stops the start with a plain message.</summary>
+    private async Task<DatabaseLock> TakeTurnAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await locks.AcquireAsync(LockName, cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            var postgres = new NpgsqlConnectionStringBuilder(database.Value.ConnectionString);
+            throw new InvalidOperationException(
+                $"PostgreSQL at {postgres.Host}:{postgres.Port} (database \"{postgres.Database}\", user \"{postgres.Username}\", from " +
+                $"ConnectionStrings:{DataExtensions.ConnectionStringName}) cannot be reached: {ex.Message}" +
+                (ex.InnerException is { } inner ? $" ({inner.Message})" : "") +
+                ". Is the server running and the connection string right? scripts/postgres.sh start starts a local one.", ex);
+        }
+    }
 }

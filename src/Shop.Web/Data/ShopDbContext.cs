@@ -8,7 +8,11 @@ using Shop.Web.Payments.Reconciliation;
 
 namespace Shop.Web.Data;
 
-public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbContext(options)
+/// <summary>
+/// The shop's one EF model. Each database provider has its own subclass only so that it has its own migrations and
+/// snapshot (<see cref="SqliteShopDbContext"/>, <see cref="PostgreSqlShopDbContext"/>); everything else asks for this type.
+/// </summary>
+public abstract class ShopDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Product> Products => Set<Product>();
 

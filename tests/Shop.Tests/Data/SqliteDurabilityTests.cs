@@ -8,13 +8,13 @@ namespace Shop.Tests.Data;
 
 public sealed class SqliteDurabilityTests
 {
-    [Fact]
+    [SqliteFact]
     public async Task The_database_file_is_in_wal_mode_and_the_shops_connections_sync_every_commit()
     {
         using var app = new ShopApp();
         using var client = app.CreateClient();
 
-        await using var raw = new SqliteConnection($"Data Source={app.DatabasePath}");
+        await using var raw = new SqliteConnection($"Data Source={app.Database.SqliteFilePath}");
         await raw.OpenAsync();
         await using var journal = raw.CreateCommand();
         journal.CommandText = "PRAGMA journal_mode;";

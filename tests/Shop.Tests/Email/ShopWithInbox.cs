@@ -18,7 +18,7 @@ public sealed class ShopWithInbox : IAsyncDisposable
     public const string ShopUrl = "https://shop.test/";
     public const string FromAddress = "orders@shop.test";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("shop-email-tests-").FullName;
+    private readonly TestDatabase _database = TestDatabase.Create();
     private readonly string _currency;
     private ShopApp _app = null!;
 
@@ -52,7 +52,7 @@ public sealed class ShopWithInbox : IAsyncDisposable
     }
 
     /// <summary>A second shop instance on the same database, as a second server behind a load balancer would be.</summary>
-    public ShopApp StartAnotherInstance() => new(Stripe, Settings(smtpConfigured: true), _directory);
+    public ShopApp StartAnotherInstance() => new(Stripe, Settings(smtpConfigured: true), _database);
 
     /// <summary>Checks out as the usual test customer, with another email address or name where given.</summary>
     public Task<PlacedOrder> PlaceOrderAsync(string slug = "canvas-tote", int quantity = 1, string? email = null, string? name = null)
@@ -115,12 +115,12 @@ public sealed class ShopWithInbox : IAsyncDisposable
         await StopAppAsync();
         Stripe.Dispose();
         await Inbox.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        _database.Dispose();
     }
 
     private void StartApp(bool smtpConfigured)
     {
-        _app = new ShopApp(Stripe, Settings(smtpConfigured), _directory);
+        _app = new ShopApp(Stripe, Settings(smtpConfigured), _database);
         Client = _app.CreateClient();
     }
 

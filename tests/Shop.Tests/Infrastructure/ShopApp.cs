@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Web.Data;
@@ -8,25 +7,24 @@ using Shop.Web.Data;
 namespace Shop.Tests.Infrastructure;
 
 /// <summary>
-/// The real shop on a real SQLite file in a temporary folder, with Stripe's API played by <see cref="StripeStub"/> over HTTP.
+/// The real shop on a real database of its own (a SQLite file, or a PostgreSQL database when SHOP_TEST_DATABASE says so:
+/// see <see cref="TestDatabase"/>), with Stripe's API played by <see cref="StripeStub"/> over HTTP.
 /// Only configuration is swapped; every class of the shop is the production one.
 /// </summary>
 public sealed class ShopApp : WebApplicationFactory<Program>
 {
-    private readonly string _directory;
-    private readonly bool _ownsDirectory;
+    private readonly bool _ownsDatabase;
     private readonly Dictionary<string, string?> _settings;
 
-    /// <param name="databaseDirectory">A folder holding shop.db from an earlier ShopApp, to restart the shop on the same data;
-    /// the caller then owns (and deletes) it. By default each ShopApp has its own temporary folder.</param>
-    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null, string? databaseDirectory = null)
+    /// <param name="database">A database from an earlier ShopApp, to restart the shop on the same data, or to run a second
+    /// instance beside it; the caller then owns (and disposes) it. By default each ShopApp has a new database of its own.</param>
+    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null, TestDatabase? database = null)
     {
-        _ownsDirectory = databaseDirectory is null;
-        _directory = databaseDirectory ?? Directory.CreateTempSubdirectory("shop-tests-").FullName;
+        _ownsDatabase = database is null;
+        Database = database ?? TestDatabase.Create();
         Stripe = stripe;
-        _settings = new Dictionary<string, string?>
+        _settings = new Dictionary<string, string?>(Database.Settings)
         {
-            ["ConnectionStrings:Shop"] = $"Data Source={DatabasePath}",
             ["Shop:Currency"] = "usd",
             ["RateLimiting:CheckoutPermitLimit"] = "1000",
             ["Stripe:WebhookSecrets:0"] = StripeWebhooks.Secret,
@@ -53,7 +51,7 @@ public sealed class ShopApp : WebApplicationFactory<Program>
 
     public StripeStub? Stripe { get; }
 
-    public string DatabasePath => Path.Combine(_directory, "shop.db");
+    public TestDatabase Database { get; }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects so tests can see them.</summary>
     public ShopSession NewSession() =>
@@ -78,11 +76,7 @@ public sealed class ShopApp : WebApplicationFactory<Program>
     }
 
     /// <summary>A fresh DbContext on the shop's database, for assertions on rows.</summary>
-    public ShopDbContext OpenDatabase()
-    {
-        var options = new DbContextOptionsBuilder<ShopDbContext>().UseSqlite($"Data Source={DatabasePath}").Options;
-        return new ShopDbContext(options);
-    }
+    public ShopDbContext OpenDatabase() => Database.Open();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -105,11 +99,9 @@ public sealed class ShopApp : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            // Pooled connections keep the file open: a restarted shop, or the folder's deletion, needs them closed.
-            SqliteConnection.ClearAllPools();
-            if (_ownsDirectory && Directory.Exists(_directory))
+            if (_ownsDatabase)
             {
-                Directory.Delete(_directory, recursive: true);
+                Database.Dispose();
             }
         }
     }

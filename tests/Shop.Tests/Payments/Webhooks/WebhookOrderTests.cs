@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Shop.Tests.Infrastructure;
 using Shop.Web.Email;
@@ -262,12 +261,9 @@ public sealed class WebhookOrderTests : IDisposable
     public async Task A_database_failure_answers_503_so_stripe_retries()
     {
         var order = await _app.PlaceOrderAsync();
-        await using (var connection = new SqliteConnection($"Data Source={_app.DatabasePath}"))
+        await using (var db = _app.OpenDatabase())
         {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "ALTER TABLE StripeEvents RENAME TO StripeEventsGone;";
-            await command.ExecuteNonQueryAsync();
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"StripeEvents\" RENAME TO \"StripeEventsGone\";");
         }
 
         using var response = await StripeWebhooks.PostAsync(_client,

@@ -9,9 +9,9 @@ using Shop.Web.Data;
 
 #nullable disable
 
-namespace Shop.Web.Data.Migrations
+namespace Shop.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(ShopDbContext))]
+    [DbContext(typeof(SqliteShopDbContext))]
     [Migration("20261129182645_InitialCreate")]
     partial class InitialCreate
     {

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Shop.Web.Data.Migrations
+namespace Shop.Web.Data.Migrations.Sqlite
 {
     /// <summary>
     /// Apart from <see cref="PaymentFacts"/> so the data moves before SQLite rebuilds the tables whose columns go: orders'

@@ -3,20 +3,17 @@ using System;
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shop.Web.Data;
 
 #nullable disable
 
-namespace Shop.Web.Data.Migrations
+namespace Shop.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(ShopDbContext))]
-    [Migration("20261201220054_PaymentFacts")]
-    partial class PaymentFacts
+    [DbContext(typeof(SqliteShopDbContext))]
+    partial class SqliteShopDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
