@@ -60,11 +60,12 @@ public sealed class CartService(ShopDbContext db, TimeProvider time, ILogger<Car
             return new CartChangeResult(CartChange.InvalidQuantity);
         }
 
-        if (!await db.Products.AnyAsync(p => p.Id == productId, cancellationToken))
+        if (await db.Products.FindAsync([productId], cancellationToken) is null)
         {
             return new CartChangeResult(CartChange.UnknownProduct);
         }
 
+        // The product is looked up again inside each round: a retry starts from a cleared change tracker.
         var change = await ChangeAsync(cartId, async (cart, now) =>
         {
             cart.Add((await db.Products.FindAsync([productId], cancellationToken))!, quantity, now);
