@@ -1,5 +1,6 @@
 using Shop.Web.Catalog;
 using Shop.Web.Common;
+using Shop.Web.Orders;
 
 namespace Shop.Web.Cart;
 
@@ -14,6 +15,9 @@ public sealed class Cart
 
     /// <summary>The order last placed from this cart while it is still unpaid, so checkout updates it instead of creating another.</summary>
     public long? OpenOrderId { get; set; }
+
+    /// <summary>The last order from this cart whose payment Stripe has taken; the cart page links it.</summary>
+    public long? PaidOrderId { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -64,6 +68,31 @@ public sealed class Cart
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// Takes out what the paid order bought, once: the cart then holds only what was added or raised after checkout,
+    /// and the next checkout places a new order.
+    /// </summary>
+    public void SettlePaidOrder(long orderId, IEnumerable<OrderLine> lines, DateTimeOffset now)
+    {
+        foreach (var line in lines)
+        {
+            if (Items.FirstOrDefault(i => i.ProductId == line.ProductId) is not { } item)
+            {
+                continue;
+            }
+
+            item.Quantity -= line.Quantity;
+            if (item.Quantity <= 0)
+            {
+                Items.Remove(item);
+            }
+        }
+
+        OpenOrderId = null;
+        PaidOrderId = orderId;
+        Touch(now);
     }
 
     public void Touch(DateTimeOffset now)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Web.Data;
+using Shop.Web.Orders;
 
 namespace Shop.Web.Cart;
 
@@ -10,89 +11,140 @@ public enum CartChange
     InvalidQuantity,
 }
 
-/// <summary>Finds the visitor's cart through the cart cookie and applies changes to it.</summary>
-public sealed class CartService(ShopDbContext db, IHttpContextAccessor httpContextAccessor, TimeProvider time)
+/// <summary>What a change did, and the id of the cart it made when the visitor had none (for their cookie).</summary>
+public sealed record CartChangeResult(CartChange Change, Guid? NewCartId = null);
+
+/// <summary>Loads carts by id and applies changes to them; the page keeps the id in the visitor's cookie.</summary>
+public sealed class CartService(ShopDbContext db, TimeProvider time, ILogger<CartService> logger)
 {
-    public const string CookieName = "shop_cart";
+    // A checkout or a settlement of the same cart can save in between; each round lets one of them through.
+    private const int MaxConcurrencyRetries = 8;
 
-    private HttpContext Http => httpContextAccessor.HttpContext
-        ?? throw new InvalidOperationException("The cart is only available during a request.");
-
-    /// <summary>The visitor's cart, or null when they have none yet. Loads items with their current products.</summary>
-    public async Task<Cart?> FindAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The cart with its items and their current products, or null. If its order has been paid since, the paid items
+    /// are taken out first, so a cart never offers to pay for them again.
+    /// </summary>
+    public async Task<Cart?> FindAsync(Guid? cartId, CancellationToken cancellationToken)
     {
-        if (!Http.Request.Cookies.TryGetValue(CookieName, out var raw) || !Guid.TryParse(raw, out var id))
+        for (var round = 1; ; round++)
         {
-            return null;
-        }
+            var cart = await LoadAsync(cartId, cancellationToken);
+            if (cart is null || !await SettlePaidOrderAsync(cart, cancellationToken))
+            {
+                return cart;
+            }
 
-        return await db.Carts
-            .Include(c => c.Items).ThenInclude(i => i.Product)
-            .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return cart;
+            }
+            catch (DbUpdateConcurrencyException) when (round < MaxConcurrencyRetries)
+            {
+                logger.LogInformation("Cart changed while its paid order was settled; loading it again (attempt {Attempt})", round);
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
-    public async Task<CartChange> AddAsync(int productId, int quantity, CancellationToken cancellationToken)
+    /// <summary>The order last paid from this cart, for the cart page's link to it.</summary>
+    public async Task<Order?> FindPaidOrderAsync(Cart cart, CancellationToken cancellationToken) =>
+        cart.PaidOrderId is { } orderId
+            ? await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken)
+            : null;
+
+    public async Task<CartChangeResult> AddAsync(Guid? cartId, int productId, int quantity, CancellationToken cancellationToken)
     {
         if (!IsValidQuantity(quantity))
         {
-            return CartChange.InvalidQuantity;
+            return new CartChangeResult(CartChange.InvalidQuantity);
         }
 
-        var product = await db.Products.FindAsync([productId], cancellationToken);
-        if (product is null)
+        if (await db.Products.FindAsync([productId], cancellationToken) is null)
         {
-            return CartChange.UnknownProduct;
+            return new CartChangeResult(CartChange.UnknownProduct);
         }
 
-        var cart = await FindAsync(cancellationToken) ?? Create();
-        cart.Add(product, quantity, time.GetUtcNow());
+        // The product is looked up again inside each round: a retry starts from a cleared change tracker.
+        var change = await ChangeAsync(cartId, async (cart, now) =>
+        {
+            cart.Add((await db.Products.FindAsync([productId], cancellationToken))!, quantity, now);
+            return true;
+        }, cancellationToken);
+        if (change == CartChange.Done)
+        {
+            return new CartChangeResult(change);
+        }
+
+        var created = new Cart { Id = Guid.NewGuid(), UpdatedAt = time.GetUtcNow() };
+        created.Add((await db.Products.FindAsync([productId], cancellationToken))!, quantity, time.GetUtcNow());
+        db.Carts.Add(created);
         await db.SaveChangesAsync(cancellationToken);
-        return CartChange.Done;
+        return new CartChangeResult(CartChange.Done, created.Id);
     }
 
-    public async Task<CartChange> SetQuantityAsync(int productId, int quantity, CancellationToken cancellationToken)
+    public async Task<CartChange> SetQuantityAsync(Guid? cartId, int productId, int quantity, CancellationToken cancellationToken) =>
+        IsValidQuantity(quantity)
+            ? await ChangeAsync(cartId, (cart, now) => Task.FromResult(cart.SetQuantity(productId, quantity, now)), cancellationToken)
+            : CartChange.InvalidQuantity;
+
+    public Task<CartChange> RemoveAsync(Guid? cartId, int productId, CancellationToken cancellationToken) =>
+        ChangeAsync(cartId, (cart, now) => Task.FromResult(cart.Remove(productId, now)), cancellationToken);
+
+    /// <summary>Applies a change to the cart and saves it, again on a fresh copy if a checkout saved the cart in between.</summary>
+    /// <returns><see cref="CartChange.UnknownProduct"/> when there is no cart or the change did not apply.</returns>
+    private async Task<CartChange> ChangeAsync(Guid? cartId, Func<Cart, DateTimeOffset, Task<bool>> change, CancellationToken cancellationToken)
     {
-        if (!IsValidQuantity(quantity))
+        for (var round = 1; ; round++)
         {
-            return CartChange.InvalidQuantity;
-        }
+            var cart = await FindAsync(cartId, cancellationToken);
+            if (cart is null || !await change(cart, time.GetUtcNow()))
+            {
+                return CartChange.UnknownProduct;
+            }
 
-        var cart = await FindAsync(cancellationToken);
-        if (cart is null || !cart.SetQuantity(productId, quantity, time.GetUtcNow()))
-        {
-            return CartChange.UnknownProduct;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return CartChange.Done;
+            }
+            catch (DbUpdateConcurrencyException) when (round < MaxConcurrencyRetries)
+            {
+                logger.LogInformation("Cart changed concurrently; applying the change again (attempt {Attempt})", round);
+                db.ChangeTracker.Clear();
+            }
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return CartChange.Done;
     }
 
-    public async Task<CartChange> RemoveAsync(int productId, CancellationToken cancellationToken)
+    private async Task<Cart?> LoadAsync(Guid? cartId, CancellationToken cancellationToken) =>
+        cartId is { } id
+            ? await db.Carts.Include(c => c.Items).ThenInclude(i => i.Product).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            : null;
+
+    /// <summary>Takes the open order's items out of the cart once Stripe has its payment; false when there is nothing to settle.</summary>
+    private async Task<bool> SettlePaidOrderAsync(Cart cart, CancellationToken cancellationToken)
     {
-        var cart = await FindAsync(cancellationToken);
-        if (cart is null || !cart.Remove(productId, time.GetUtcNow()))
+        if (cart.OpenOrderId is not { } orderId)
         {
-            return CartChange.UnknownProduct;
+            return false;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return CartChange.Done;
+        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is null || !IsPaymentUnderway(order))
+        {
+            return false;
+        }
+
+        cart.SettlePaidOrder(order.Id, order.Lines, time.GetUtcNow());
+        logger.LogInformation("Cart emptied of order {OrderId}, which is {Status}", order.PublicId, order.Status);
+        return true;
     }
+
+    /// <summary>
+    /// Stripe has the money or is moving it (processing includes an authorisation awaiting capture, and a later failure
+    /// is paid again from the order page): every status except the open ones and a cancellation.
+    /// </summary>
+    private static bool IsPaymentUnderway(Order order) => !order.IsOpenForPayment && order.Status != OrderStatus.Canceled;
 
     private static bool IsValidQuantity(int quantity) => quantity is >= 1 and <= Cart.MaxQuantity;
-
-    private Cart Create()
-    {
-        var cart = new Cart { Id = Guid.NewGuid(), UpdatedAt = time.GetUtcNow() };
-        db.Carts.Add(cart);
-        Http.Response.Cookies.Append(CookieName, cart.Id.ToString("N"), new CookieOptions
-        {
-            HttpOnly = true,
-            IsEssential = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = Http.Request.IsHttps,
-            MaxAge = TimeSpan.FromDays(30),
-        });
-        return cart;
-    }
 }

@@ -10,7 +10,6 @@ public static class CheckoutExtensions
     /// <summary>The storefront: catalog, cart and checkout.</summary>
     public static IHostApplicationBuilder AddStorefront(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CatalogService>();
         builder.Services.AddScoped<CartService>();
         builder.Services.AddScoped<CheckoutService>();

@@ -17,135 +17,228 @@ public enum CheckoutStatus
 public sealed record CheckoutOutcome(CheckoutStatus Status, string? OrderPublicId = null, GatewayFailure? Failure = null);
 
 /// <summary>
-/// Turns the visitor's cart into an order and makes sure it has a PaymentIntent for exactly its amount.
-/// The order is committed before Stripe is called, so a gateway failure leaves a retriable order and never a charge without one.
+/// Turns the visitor's cart into an order and makes sure it has a PaymentIntent for exactly its amount. A new order is
+/// committed before Stripe is called, so a gateway failure leaves a retriable order and never a charge without one.
+/// Once the customer has started paying an order, its lines and total never change: a changed cart gets a new order.
 /// </summary>
 public sealed class CheckoutService(
     ShopDbContext db, CartService carts, PaymentGateway gateway, TimeProvider time, ILogger<CheckoutService> logger)
 {
-    // Enough for a burst of double clicks on one cart; each round lets one of them through.
-    private const int MaxConcurrencyRetries = 8;
+    // Enough for a burst of double clicks on one cart, or a payment that moves on while we look; each round sees a fresh copy.
+    private const int MaxRounds = 8;
 
-    public async Task<CheckoutOutcome> PlaceOrderAsync(CustomerDetails customer, CancellationToken cancellationToken)
+    private static readonly GatewayFailure _keptChanging = new(GatewayFailureKind.UnexpectedState,
+        "Your order changed while we were saving it. Please check your cart and try again.");
+
+    public async Task<CheckoutOutcome> PlaceOrderAsync(Guid? cartId, CustomerDetails customer, CancellationToken cancellationToken)
     {
         if (!gateway.IsConfigured)
         {
             return new CheckoutOutcome(CheckoutStatus.GatewayNotConfigured);
         }
 
-        var order = await SaveOrderAsync(customer, cancellationToken);
-        if (order is null)
+        for (var round = 1; round <= MaxRounds; round++)
         {
-            return new CheckoutOutcome(CheckoutStatus.EmptyCart);
-        }
-
-        var failure = await EnsurePaymentIntentAsync(order, cancellationToken);
-        return failure is null
-            ? new CheckoutOutcome(CheckoutStatus.ReadyToPay, order.PublicId)
-            : new CheckoutOutcome(CheckoutStatus.GatewayFailed, order.PublicId, failure);
-    }
-
-    /// <summary>Creates the cart's order, or revises its open one. Two submits of one cart at once resolve to one order.</summary>
-    private async Task<Order?> SaveOrderAsync(CustomerDetails customer, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var cart = await carts.FindAsync(cancellationToken);
+            var cart = await carts.FindAsync(cartId, cancellationToken);
             if (cart is null || cart.IsEmpty)
             {
-                return null;
+                return new CheckoutOutcome(CheckoutStatus.EmptyCart);
             }
 
-            var now = time.GetUtcNow();
-            var currency = cart.Items[0].Product.Currency;
-            var lines = cart.Items
-                .OrderBy(i => i.Product.Name)
-                .Select(i => new OrderLine
-                {
-                    ProductId = i.ProductId,
-                    ProductName = i.Product.Name,
-                    UnitPriceMinorUnits = i.Product.PriceMinorUnits,
-                    Currency = i.Product.Currency,
-                    Quantity = i.Quantity,
-                })
-                .ToList();
-
-            var order = cart.OpenOrderId is { } openId
-                ? await db.Orders.FirstOrDefaultAsync(o => o.Id == openId, cancellationToken)
-                : null;
-            if (order is { IsOpenForPayment: true } && order.Currency == currency)
-            {
-                order.Revise(customer, lines, now);
-            }
-            else
-            {
-                order = Order.Place(customer, lines, currency, now);
-                db.Orders.Add(order);
-            }
-
+            var draft = OrderDraft.From(cart, customer);
             try
             {
-                // The cart's version guards the link to its order: a concurrent checkout of the same cart fails here and retries.
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                cart.Touch(now);
-                await db.SaveChangesAsync(cancellationToken);
-                cart.OpenOrderId = order.Id;
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return order;
+                var outcome = await FindOpenOrderAsync(cart, draft, cancellationToken) switch
+                {
+                    null => await PlaceNewOrderAsync(cart, draft, cancellationToken),
+                    { PaymentIntentId: null } order => await ReviseBeforePaymentIntentAsync(cart, order, draft, cancellationToken),
+                    var order when draft.Matches(order) => Ready(order),
+                    var order => await ReviseWithPaymentIntentAsync(cart, order, draft, cancellationToken),
+                };
+                if (outcome is not null)
+                {
+                    return outcome;
+                }
+
+                logger.LogInformation("The cart's order changed at Stripe during checkout; looking again (round {Round})", round);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxConcurrencyRetries)
+            catch (DbUpdateConcurrencyException)
             {
-                logger.LogInformation("Cart changed during checkout; retrying (attempt {Attempt})", attempt);
-                db.ChangeTracker.Clear();
+                logger.LogInformation("Cart or order saved concurrently during checkout; looking again (round {Round})", round);
             }
+
+            db.ChangeTracker.Clear();
         }
+
+        return new CheckoutOutcome(CheckoutStatus.GatewayFailed, null, _keptChanging);
     }
 
-    private async Task<GatewayFailure?> EnsurePaymentIntentAsync(Order order, CancellationToken cancellationToken)
+    private async Task<Order?> FindOpenOrderAsync(Cart.Cart cart, OrderDraft draft, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var order = cart.OpenOrderId is { } openId
+            ? await db.Orders.FirstOrDefaultAsync(o => o.Id == openId, cancellationToken)
+            : null;
+        return order is { IsOpenForPayment: true } && order.Currency == draft.Currency ? order : null;
+    }
+
+    private async Task<CheckoutOutcome?> PlaceNewOrderAsync(Cart.Cart cart, OrderDraft draft, CancellationToken cancellationToken)
+    {
+        var order = Order.Place(draft.Customer, draft.Lines, draft.Currency, time.GetUtcNow());
+        db.Orders.Add(order);
+        await SaveWithCartAsync(cart, order, cancellationToken);
+        return await CreatePaymentIntentAsync(order, cancellationToken);
+    }
+
+    /// <summary>No PaymentIntent yet (an earlier creation failed or timed out): the order may change freely.</summary>
+    private async Task<CheckoutOutcome?> ReviseBeforePaymentIntentAsync(Cart.Cart cart, Order order, OrderDraft draft, CancellationToken cancellationToken)
+    {
+        if (!draft.Matches(order))
         {
-            if (order.PaymentIntentId is null)
-            {
-                var created = await gateway.CreatePaymentIntentAsync(order, cancellationToken);
-                if (created.PaymentIntent is not { } intent)
-                {
-                    return created.Failure;
-                }
+            order.Revise(draft.Customer, draft.Lines, time.GetUtcNow());
+            await SaveWithCartAsync(cart, order, cancellationToken);
+        }
 
-                order.AttachPaymentIntent(intent.Id, intent.ClientSecret, intent.Amount, time.GetUtcNow());
-                logger.LogInformation("Order {OrderId} has PaymentIntent {PaymentIntentId} for {Amount}", order.PublicId, intent.Id, order.Total);
-            }
-            else if (order.PaymentIntentAmountIsStale)
-            {
-                var revision = order.NextPaymentIntentRevision();
-                var updated = await gateway.UpdatePaymentIntentAmountAsync(order, revision, cancellationToken);
-                if (updated.PaymentIntent is not { } intent)
-                {
-                    return updated.Failure;
-                }
+        return await CreatePaymentIntentAsync(order, cancellationToken);
+    }
 
-                order.RecordPaymentIntentAmount(revision, intent.Amount, time.GetUtcNow());
-                logger.LogInformation("Order {OrderId} PaymentIntent {PaymentIntentId} amount updated to {Amount}", order.PublicId, intent.Id, order.Total);
-            }
-            else
+    /// <summary>
+    /// Asks Stripe first: the Payment Element can move the PaymentIntent on (3-D Secure, processing) at any moment,
+    /// long before a webhook says so. Stripe gets the new amount before the order does, so the order never shows
+    /// lines that Stripe's payment does not cover; if Stripe refuses because the payment started meanwhile, the order stays as it was.
+    /// </summary>
+    private async Task<CheckoutOutcome?> ReviseWithPaymentIntentAsync(Cart.Cart cart, Order order, OrderDraft draft, CancellationToken cancellationToken)
+    {
+        var retrieved = await gateway.RetrievePaymentIntentAsync(order, cancellationToken);
+        if (retrieved.PaymentIntent is not { } intent)
+        {
+            return Failed(order, retrieved.Failure!);
+        }
+
+        if (!PaymentIntentStatuses.AcceptsChanges(intent.Status))
+        {
+            return await LetGoOfOrderAsync(cart, order, intent.Status, cancellationToken);
+        }
+
+        var emailChanged = order.CustomerEmail != draft.Customer.Email;
+        order.Revise(draft.Customer, draft.Lines, time.GetUtcNow());
+        if (order.PaymentIntentAmountIsStale || emailChanged)
+        {
+            var updated = await UpdatePaymentIntentAsync(order, cancellationToken);
+            if (updated.Failure is { Kind: GatewayFailureKind.UnexpectedState })
             {
                 return null;
             }
 
-            try
+            if (updated.PaymentIntent is null)
             {
-                await db.SaveChangesAsync(cancellationToken);
-                return null;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxConcurrencyRetries)
-            {
-                // A concurrent submit of the same order saved first. Look again: the idempotency keys mean a repeated
-                // call to Stripe returns the PaymentIntent already made rather than another one.
-                logger.LogInformation("Order {OrderId} changed concurrently; checking its PaymentIntent again", order.PublicId);
-                await db.Entry(order).ReloadAsync(cancellationToken);
+                return Failed(order, updated.Failure!);
             }
         }
+
+        await SaveWithCartAsync(cart, order, cancellationToken);
+        return Ready(order);
+    }
+
+    /// <summary>
+    /// The customer has started paying this order (or it was canceled), so it stays exactly as it is and the cart lets
+    /// go of it; the next round places a new order. A payment Stripe has taken also takes its items out of the cart, as
+    /// the cart page would once the webhook arrives, so they are not paid twice.
+    /// </summary>
+    private async Task<CheckoutOutcome?> LetGoOfOrderAsync(Cart.Cart cart, Order order, string status, CancellationToken cancellationToken)
+    {
+        if (PaymentIntentStatuses.IsCancelable(status))
+        {
+            // Nothing paid yet (a 3-D Secure challenge is open): cancel it, so that only the new order can be paid.
+            var canceled = await gateway.CancelPaymentIntentAsync(order, cancellationToken);
+            if (canceled.Failure is { Kind: GatewayFailureKind.UnexpectedState })
+            {
+                return null;
+            }
+
+            if (canceled.PaymentIntent is null)
+            {
+                return Failed(order, canceled.Failure!);
+            }
+
+            logger.LogInformation("Order {OrderId}: PaymentIntent {PaymentIntentId} canceled, the cart changed during {Status}", order.PublicId, order.PaymentIntentId, status);
+        }
+
+        var now = time.GetUtcNow();
+        if (PaymentIntentStatuses.HasTakenPayment(status))
+        {
+            cart.SettlePaidOrder(order.Id, order.Lines, now);
+        }
+        else
+        {
+            cart.OpenOrderId = null;
+            cart.Touch(now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Order {OrderId} left as it is (PaymentIntent {Status}); the changed cart gets a new order", order.PublicId, status);
+        return null;
+    }
+
+    private async Task<CheckoutOutcome> CreatePaymentIntentAsync(Order order, CancellationToken cancellationToken)
+    {
+        var created = await gateway.CreatePaymentIntentAsync(order, cancellationToken);
+        if (created.Failure is { Kind: GatewayFailureKind.IdempotencyConflict })
+        {
+            logger.LogWarning("Stripe holds order {OrderId}'s creation key of attempt {Attempt} with other parameters; starting a new attempt",
+                order.PublicId, order.PaymentAttempt);
+            order.StartNewPaymentAttempt(time.GetUtcNow());
+            created = await gateway.CreatePaymentIntentAsync(order, cancellationToken);
+        }
+
+        if (created.PaymentIntent is not { } intent)
+        {
+            return Failed(order, created.Failure!);
+        }
+
+        order.AttachPaymentIntent(intent.Id, intent.ClientSecret, intent.Amount, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Order {OrderId} has PaymentIntent {PaymentIntentId} for {Amount}", order.PublicId, intent.Id, order.Total);
+        return Ready(order);
+    }
+
+    private async Task<GatewayResult> UpdatePaymentIntentAsync(Order order, CancellationToken cancellationToken)
+    {
+        var revision = order.NextPaymentIntentRevision();
+        var updated = await gateway.UpdatePaymentIntentAsync(order, revision, cancellationToken);
+        if (updated.Failure is { Kind: GatewayFailureKind.IdempotencyConflict })
+        {
+            logger.LogWarning("Stripe holds order {OrderId}'s update key of revision {Revision} with other parameters; using the next revision",
+                order.PublicId, revision);
+            revision++;
+            updated = await gateway.UpdatePaymentIntentAsync(order, revision, cancellationToken);
+        }
+
+        if (updated.PaymentIntent is { } intent)
+        {
+            order.RecordPaymentIntentAmount(revision, intent.Amount, time.GetUtcNow());
+            logger.LogInformation("Order {OrderId} PaymentIntent {PaymentIntentId} updated to {Amount}", order.PublicId, intent.Id, order.Total);
+        }
+
+        return updated;
+    }
+
+    /// <summary>Saves the order and links the cart to it; the cart's version makes a concurrent checkout of the same cart look again.</summary>
+    private async Task SaveWithCartAsync(Cart.Cart cart, Order order, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        cart.Touch(time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        cart.OpenOrderId = order.Id;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static CheckoutOutcome Ready(Order order) => new(CheckoutStatus.ReadyToPay, order.PublicId);
+
+    private CheckoutOutcome Failed(Order order, GatewayFailure failure)
+    {
+        // What this request changed but did not save (a revision Stripe did not take) must not ride along with a later save.
+        db.ChangeTracker.Clear();
+        return new CheckoutOutcome(CheckoutStatus.GatewayFailed, order.PublicId, failure);
     }
 }

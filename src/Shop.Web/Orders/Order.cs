@@ -27,7 +27,7 @@ public sealed class Order
 
     public List<OrderLine> Lines { get; private set; } = [];
 
-    /// <summary>Counts PaymentIntents asked for; part of the creation idempotency key.</summary>
+    /// <summary>Counts creation attempts; part of the creation idempotency key with the hash of its parameters.</summary>
     public int PaymentAttempt { get; private set; } = 1;
 
     public string? PaymentIntentId { get; private set; }
@@ -97,21 +97,29 @@ public sealed class Order
             throw new InvalidOperationException($"Order {PublicId} is {Status} and can no longer be changed.");
         }
 
+        // No new attempt for new details: the creation key hashes every parameter sent, so it changes with them.
         var total = lines.Aggregate(Money.Zero(Currency), (sum, line) => sum.Plus(line.LineTotal));
-        if (PaymentIntentId is null && total.MinorUnits != TotalMinorUnits && Version > 0)
-        {
-            // An earlier creation attempt may have reached Stripe with the old amount; a new key avoids
-            // Stripe's idempotency error for "same key, other parameters". An uncaptured, unconfirmed
-            // PaymentIntent left behind charges nobody.
-            PaymentAttempt++;
-        }
-
         CustomerEmail = customer.Email;
         CustomerName = customer.Name;
         ShippingAddress = customer.ShippingAddress;
         Lines.Clear();
         Lines.AddRange(lines);
         TotalMinorUnits = total.MinorUnits;
+        Touch(now);
+    }
+
+    /// <summary>
+    /// Stripe refused the creation key as used with other parameters (idempotency_error): the next creation goes out
+    /// under a new key. A PaymentIntent an earlier attempt may have left at Stripe was never shown to anyone, so nobody pays it.
+    /// </summary>
+    public void StartNewPaymentAttempt(DateTimeOffset now)
+    {
+        if (PaymentIntentId is not null)
+        {
+            throw new InvalidOperationException($"Order {PublicId} already has PaymentIntent {PaymentIntentId}.");
+        }
+
+        PaymentAttempt++;
         Touch(now);
     }
 

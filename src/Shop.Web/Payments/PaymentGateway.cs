@@ -21,6 +21,12 @@ public enum GatewayFailureKind
     RateLimited,
     Unavailable,
     Rejected,
+
+    /// <summary>Stripe holds this Idempotency-Key with other parameters; a new attempt needs a new key.</summary>
+    IdempotencyConflict,
+
+    /// <summary>The PaymentIntent's status no longer allows the call (for example an update once the payment has started).</summary>
+    UnexpectedState,
 }
 
 public sealed record GatewayFailure(GatewayFailureKind Kind, string CustomerMessage);
@@ -50,27 +56,45 @@ public sealed class PaymentGateway
 
     public bool IsConfigured => _paymentIntents is not null;
 
+    /// <summary>What a creation sends for this order, and so what its idempotency key covers.</summary>
+    public static PaymentIntentCreateOptions CreationParameters(Order order) => new()
+    {
+        Amount = order.TotalMinorUnits,
+        Currency = order.Currency,
+        AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
+        Metadata = new Dictionary<string, string> { ["order_id"] = order.PublicId },
+        ReceiptEmail = order.CustomerEmail,
+        Description = $"Shop order {order.PublicId}",
+    };
+
     public Task<GatewayResult> CreatePaymentIntentAsync(Order order, CancellationToken cancellationToken)
     {
-        var create = new PaymentIntentCreateOptions
-        {
-            Amount = order.TotalMinorUnits,
-            Currency = order.Currency,
-            AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
-            Metadata = new Dictionary<string, string> { ["order_id"] = order.PublicId },
-            ReceiptEmail = order.CustomerEmail,
-            Description = $"Shop order {order.PublicId}",
-        };
-        var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentCreation(order) };
+        var create = CreationParameters(order);
+        var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentCreation(order, create) };
         return CallAsync("create PaymentIntent", order, service => service.CreateAsync(create, request, cancellationToken), cancellationToken);
     }
 
-    public Task<GatewayResult> UpdatePaymentIntentAmountAsync(Order order, int revision, CancellationToken cancellationToken)
+    /// <summary>Sends the order's amount and email to its PaymentIntent. Stripe refuses (unexpected state) once the payment has started.</summary>
+    public Task<GatewayResult> UpdatePaymentIntentAsync(Order order, int revision, CancellationToken cancellationToken)
     {
+        var paymentIntentId = order.PaymentIntentId ?? throw new InvalidOperationException($"Order {order.PublicId} has no PaymentIntent.");
         var update = new PaymentIntentUpdateOptions { Amount = order.TotalMinorUnits, ReceiptEmail = order.CustomerEmail };
-        var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentUpdate(order, revision) };
-        return CallAsync("update PaymentIntent", order, service => service.UpdateAsync(order.PaymentIntentId, update, request, cancellationToken), cancellationToken);
+        var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentUpdate(order, paymentIntentId, revision, update) };
+        return CallAsync("update PaymentIntent", order, service => service.UpdateAsync(paymentIntentId, update, request, cancellationToken), cancellationToken);
     }
+
+    /// <summary>Cancels the order's PaymentIntent so it can never be paid; only for one the customer has not yet paid.</summary>
+    public Task<GatewayResult> CancelPaymentIntentAsync(Order order, CancellationToken cancellationToken)
+    {
+        var paymentIntentId = order.PaymentIntentId ?? throw new InvalidOperationException($"Order {order.PublicId} has no PaymentIntent.");
+        var cancel = new PaymentIntentCancelOptions { CancellationReason = "abandoned" };
+        var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentCancellation(order, paymentIntentId, cancel) };
+        return CallAsync("cancel PaymentIntent", order, service => service.CancelAsync(paymentIntentId, cancel, request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Reads the PaymentIntent's current status: checkout asks before changing an order whose payment may have started.</summary>
+    public Task<GatewayResult> RetrievePaymentIntentAsync(Order order, CancellationToken cancellationToken) =>
+        CallAsync("retrieve PaymentIntent", order, service => service.GetAsync(order.PaymentIntentId, cancellationToken: cancellationToken), cancellationToken);
 
     private async Task<GatewayResult> CallAsync(
         string operation, Order order, Func<PaymentIntentService, Task<PaymentIntent>> call, CancellationToken cancellationToken)
@@ -105,6 +129,9 @@ public sealed class PaymentGateway
     private static readonly GatewayFailure Unavailable = new(GatewayFailureKind.Unavailable,
         "We could not reach our payment provider. Your order is saved; please try again in a moment.");
 
+    private const string Retriable =
+        "The payment could not be set up. Your order is saved; please try again, and contact us if it keeps happening.";
+
     private GatewayFailure Describe(string operation, Order order, StripeException ex)
     {
         var error = ex.StripeError;
@@ -116,11 +143,14 @@ public sealed class PaymentGateway
         {
             // Stripe writes card error messages for customers ("Your card was declined.").
             _ when error?.Type == "card_error" => new GatewayFailure(GatewayFailureKind.CardError, error.Message ?? "Your card was declined."),
+            // A 409 idempotency_error is the same request still running at Stripe: not a conflict of parameters.
+            HttpStatusCode.BadRequest when error?.Type == "idempotency_error" => new GatewayFailure(GatewayFailureKind.IdempotencyConflict, Retriable),
+            _ when error?.Code == "payment_intent_unexpected_state" => new GatewayFailure(GatewayFailureKind.UnexpectedState,
+                "Your payment for this order is already under way, so the order can no longer change. Please check your cart."),
             HttpStatusCode.TooManyRequests => new GatewayFailure(GatewayFailureKind.RateLimited,
                 "Our payment provider is busy right now. Your order is saved; please try again in a moment."),
             >= HttpStatusCode.InternalServerError or 0 => Unavailable,
-            _ => new GatewayFailure(GatewayFailureKind.Rejected,
-                "The payment could not be set up. Your order is saved; please try again, and contact us if it keeps happening."),
+            _ => new GatewayFailure(GatewayFailureKind.Rejected, Retriable),
         };
     }
 }

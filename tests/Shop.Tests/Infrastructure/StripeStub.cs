@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using WireMock;
 using WireMock.Logging;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -13,94 +16,64 @@ namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// WireMock.Net speaking HTTP as api.stripe.com for the PaymentIntent calls the shop makes. It answers like Stripe
-/// (form-encoded requests in, Stripe's JSON out) and records every request so tests can assert what Stripe would see.
+/// (form-encoded requests in, Stripe's JSON out), keeps each PaymentIntent's state as Stripe would (updates refused once
+/// a payment has started, cancellation, idempotency keys bound to their first parameters) and records every request so
+/// tests can assert what Stripe would see.
 /// </summary>
-public sealed class StripeStub : IDisposable
+public sealed partial class StripeStub : IDisposable
 {
     private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly ConcurrentDictionary<string, PaymentIntentState> _paymentIntents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _idempotencyKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<StripeRequest> _posts = new();
+    private volatile Failure? _failure;
+    private TimeSpan _creationDelay;
+    private int _idempotencyErrorsToSend;
+    private (string PaymentIntentId, string Status)? _afterNextRetrieve;
 
-    public StripeStub() => AnswerNormally();
+    public StripeStub()
+    {
+        _server.Given(Request.Create().WithPath(new WildcardMatcher("/v1/payment_intents*")).UsingAnyMethod())
+            .RespondWith(Response.Create().WithCallback(AnswerAsync));
+        _server.Given(Request.Create().WithPath("/v1/disputes").UsingGet())
+            .RespondWith(Response.Create().WithCallback(AnswerDisputes));
+    }
 
     public string Url => _server.Urls[0];
 
     /// <summary>Requests that reached the stub, oldest first.</summary>
     public IReadOnlyList<ILogEntry> Requests => _server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).ToList();
 
-    public IReadOnlyList<StripeRequest> PaymentIntentCreations => Posts("/v1/payment_intents");
+    public IReadOnlyList<StripeRequest> PaymentIntentCreations => Posts(path => path == "/v1/payment_intents");
 
-    public IReadOnlyList<StripeRequest> PaymentIntentUpdates =>
-        Requests.Where(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path.StartsWith("/v1/payment_intents/pi_", StringComparison.Ordinal))
-            .Select(StripeRequest.From).ToList();
+    public IReadOnlyList<StripeRequest> PaymentIntentUpdates => Posts(path => UpdatePath().IsMatch(path));
 
-    /// <summary>Answers creates and updates the way Stripe does, echoing the amount sent.</summary>
+    public IReadOnlyList<StripeRequest> PaymentIntentCancellations => Posts(path => CancelPath().IsMatch(path));
+
+    /// <summary>Answers every call the way Stripe does, echoing the amount sent (and ends <see cref="FailWith"/> and <see cref="AnswerAfter"/>).</summary>
     public void AnswerNormally()
     {
-        _server.Reset();
-        _server.Given(Request.Create().WithPath("/v1/payment_intents").UsingPost())
-            .RespondWith(Response.Create().WithCallback(request => PaymentIntentResponse(request, NewPaymentIntentId(request))));
-        _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("^/v1/payment_intents/pi_[A-Za-z0-9]+$")).UsingPost())
-            .RespondWith(Response.Create().WithCallback(request => PaymentIntentResponse(request, request.Path.Split('/').Last())));
+        _failure = null;
+        _creationDelay = TimeSpan.Zero;
     }
 
     /// <summary>
-    /// Answers GET /v1/payment_intents/{id} with the PaymentIntent in this state, as the reconciliation job reads it: with its
-    /// latest charge expanded once it succeeded (refunded by <paramref name="refunded"/>), and that charge's dispute, if any,
-    /// listed by GET /v1/disputes.
+    /// Puts a PaymentIntent in this state, as the reconciliation job or checkout will read it: once succeeded, with its latest
+    /// charge (refunded by <paramref name="refunded"/>) expanded when asked, and that charge's dispute, if any, listed by
+    /// GET /v1/disputes.
     /// </summary>
     public void AnswerRetrieve(string paymentIntentId, string status, long amount, string currency = "usd", string? declineCode = null,
-        long refunded = 0, string? disputeStatus = null)
-    {
-        var lastError = declineCode is null ? null : new { type = "card_error", code = "card_declined", decline_code = declineCode, message = "Your card was declined.", charge = "ch_declined_" + paymentIntentId[3..] };
-        var chargeId = "ch_" + paymentIntentId[3..];
-        object? latestCharge = status != "succeeded" ? null : new Dictionary<string, object?>
-        {
-            ["id"] = chargeId,
-            ["object"] = "charge",
-            ["amount"] = amount,
-            ["amount_captured"] = amount,
-            ["amount_refunded"] = refunded,
-            ["captured"] = true,
-            ["currency"] = currency,
-            ["disputed"] = disputeStatus is not null,
-            ["paid"] = true,
-            ["payment_intent"] = paymentIntentId,
-            ["refunded"] = refunded >= amount,
-            ["status"] = "succeeded",
-        };
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["id"] = paymentIntentId,
-            ["object"] = "payment_intent",
-            ["amount"] = amount,
-            ["amount_received"] = status == "succeeded" ? amount : 0,
-            ["currency"] = currency,
-            ["status"] = status,
-            ["client_secret"] = paymentIntentId + "_secret_stub",
-            ["last_payment_error"] = lastError,
-            ["latest_charge"] = latestCharge,
-            ["livemode"] = false,
-        });
-        _server.Given(Request.Create().WithPath("/v1/payment_intents/" + paymentIntentId).UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(body));
-        if (disputeStatus is not null)
-        {
-            var dispute = new Dictionary<string, object?>
-            {
-                ["id"] = "du_" + paymentIntentId[3..],
-                ["object"] = "dispute",
-                ["amount"] = amount,
-                ["charge"] = chargeId,
-                ["currency"] = currency,
-                ["evidence_details"] = new { due_by = DateTimeOffset.UtcNow.AddDays(9).ToUnixTimeSeconds(), has_evidence = false, past_due = false, submission_count = 0 },
-                ["payment_intent"] = paymentIntentId,
-                ["reason"] = "fraudulent",
-                ["status"] = disputeStatus,
-            };
-            _server.Given(Request.Create().WithPath("/v1/disputes").WithParam("payment_intent", paymentIntentId).UsingGet())
-                .RespondWith(Response.Create().WithHeader("Content-Type", "application/json")
-                    .WithBody(JsonSerializer.Serialize(new { @object = "list", data = new[] { dispute }, has_more = false, url = "/v1/disputes" })));
-        }
-    }
+        long refunded = 0, string? disputeStatus = null) =>
+        _paymentIntents[paymentIntentId] = new PaymentIntentState(amount, currency, status, declineCode, refunded, disputeStatus);
+
+    /// <summary>Moves a PaymentIntent on, as the customer's Payment Element does (3-D Secure, a bank debit, a success) before any webhook.</summary>
+    public void SetStatus(string paymentIntentId, string status) =>
+        _paymentIntents.AddOrUpdate(paymentIntentId, _ => throw new InvalidOperationException($"No PaymentIntent {paymentIntentId}"), (_, pi) => pi with { Status = status });
+
+    /// <summary>The customer's payment moves on right after the shop's next read of this PaymentIntent, as if in another tab.</summary>
+    public void SetStatusAfterNextRetrieve(string paymentIntentId, string status) => _afterNextRetrieve = (paymentIntentId, status);
+
+    public string StatusOf(string paymentIntentId) => _paymentIntents[paymentIntentId].Status;
 
     /// <summary>
     /// Answers GET /v1/events with these events (JSON, in the order they happened) as Stripe lists them: newest first, in
@@ -116,13 +89,7 @@ public sealed class StripeStub : IDisposable
                 var after = query.TryGetValue("starting_after", out var a) ? a.FirstOrDefault() : null;
                 var start = after is null ? 0 : newestFirst.FindIndex(e => e.GetProperty("id").GetString() == after) + 1;
                 var page = newestFirst.Skip(start).Take(pageSize).ToList();
-                var body = JsonSerializer.Serialize(new { @object = "list", data = page, has_more = start + page.Count < newestFirst.Count, url = "/v1/events" });
-                return new ResponseMessage
-                {
-                    StatusCode = 200,
-                    Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
-                    BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String, Encoding = System.Text.Encoding.UTF8 },
-                };
+                return Json(200, new { @object = "list", data = page, has_more = start + page.Count < newestFirst.Count, url = "/v1/events" });
             }));
     }
 
@@ -131,63 +98,194 @@ public sealed class StripeStub : IDisposable
     public int RetrievesOf(string paymentIntentId) =>
         Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/payment_intents/" + paymentIntentId);
 
-    /// <summary>Every PaymentIntent call fails with this status and a Stripe error body.</summary>
-    public void FailWith(HttpStatusCode status, string type = "api_error", string? code = null)
-    {
-        _server.Reset();
-        var error = JsonSerializer.Serialize(new { error = new { type, code, message = "Stub failure " + (int)status } });
-        _server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/v1/payment_intents*")).UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(error));
-    }
+    /// <summary>Every PaymentIntent POST fails with this status and a Stripe error body.</summary>
+    public void FailWith(HttpStatusCode status, string type = "api_error", string? code = null) =>
+        _failure = new Failure(status, type, code, "Stub failure " + (int)status);
 
-    /// <summary>Every PaymentIntent call answers only after this delay, to exceed the shop's request timeout.</summary>
-    public void AnswerAfter(TimeSpan delay)
-    {
-        _server.Reset();
-        _server.Given(Request.Create().WithPath("/v1/payment_intents").UsingPost())
-            .RespondWith(Response.Create().WithDelay(delay).WithCallback(request => PaymentIntentResponse(request, NewPaymentIntentId(request))));
-    }
+    /// <summary>Every PaymentIntent creation answers only after this delay, to exceed the shop's request timeout. Stripe has it (and its key) all the same.</summary>
+    public void AnswerAfter(TimeSpan delay) => _creationDelay = delay;
+
+    /// <summary>The next creation is refused as if its key had been used before with other parameters.</summary>
+    public void AnswerIdempotencyErrorToNextCreation() => Interlocked.Exchange(ref _idempotencyErrorsToSend, 1);
 
     public void Dispose() => _server.Stop();
 
-    private List<StripeRequest> Posts(string path) =>
-        Requests.Where(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path == path).Select(StripeRequest.From).ToList();
+    // Recorded on arrival, as Stripe sees them: WireMock logs a request only once it has answered, after any delay.
+    private List<StripeRequest> Posts(Func<string, bool> path) => _posts.Where(r => path(r.Path)).ToList();
+
+    private async Task<IResponseMessage> AnswerAsync(IRequestMessage request)
+    {
+        var id = request.Path.Split('/').ElementAtOrDefault(3);
+        if (request.Method == "GET")
+        {
+            if (id is null || !_paymentIntents.TryGetValue(id, out var found))
+            {
+                return Error(new Failure(HttpStatusCode.NotFound, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'"));
+            }
+
+            var answer = Json(200, PaymentIntentJson(id, found));
+            if (_afterNextRetrieve is { } next && next.PaymentIntentId == id)
+            {
+                _afterNextRetrieve = null;
+                SetStatus(id, next.Status);
+            }
+
+            return answer;
+        }
+
+        _posts.Enqueue(StripeRequest.From(request));
+        if (_failure is { } failure)
+        {
+            return Error(failure);
+        }
+
+        // Stripe binds a key to the first request's parameters for 24 hours, even when that request timed out on the client.
+        var key = request.Headers?.TryGetValue("Idempotency-Key", out var keys) == true ? keys.FirstOrDefault() : null;
+        if (key is not null && _idempotencyKeys.GetOrAdd(key, request.Path + "?" + request.Body) != request.Path + "?" + request.Body)
+        {
+            return Error(IdempotencyError);
+        }
+
+        var form = QueryHelpers.ParseQuery(request.Body ?? "");
+        if (id is null)
+        {
+            if (Interlocked.Exchange(ref _idempotencyErrorsToSend, 0) == 1)
+            {
+                return Error(IdempotencyError);
+            }
+
+            await Task.Delay(_creationDelay);
+            id = NewPaymentIntentId(key);
+            var created = _paymentIntents.GetOrAdd(id, _ => new PaymentIntentState(Amount(form), form.TryGetValue("currency", out var c) ? c.ToString() : "usd", "requires_payment_method"));
+            return Json(200, PaymentIntentJson(id, created));
+        }
+
+        lock (_paymentIntents)
+        {
+            if (!_paymentIntents.TryGetValue(id, out var current))
+            {
+                return Error(new Failure(HttpStatusCode.NotFound, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'"));
+            }
+
+            if (request.Path.EndsWith("/cancel", StringComparison.Ordinal))
+            {
+                if (current.Status is not ("requires_payment_method" or "requires_confirmation" or "requires_action" or "requires_capture"))
+                {
+                    return Error(UnexpectedState(current.Status));
+                }
+
+                current = _paymentIntents[id] = current with { Status = "canceled" };
+                return Json(200, PaymentIntentJson(id, current));
+            }
+
+            if (current.Status is "processing" or "requires_capture" or "succeeded" or "canceled")
+            {
+                return Error(UnexpectedState(current.Status));
+            }
+
+            current = _paymentIntents[id] = current with { Amount = form.ContainsKey("amount") ? Amount(form) : current.Amount };
+            return Json(200, PaymentIntentJson(id, current));
+        }
+    }
+
+    private static readonly Failure IdempotencyError = new(HttpStatusCode.BadRequest, "idempotency_error", null,
+        "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+
+    private static Failure UnexpectedState(string status) => new(HttpStatusCode.BadRequest, "invalid_request_error", "payment_intent_unexpected_state",
+        $"This PaymentIntent's status is {status}, which does not allow this request.");
+
+    private static long Amount(Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form) =>
+        long.Parse(form.TryGetValue("amount", out var a) ? a.ToString() : "0", System.Globalization.CultureInfo.InvariantCulture);
 
     // The same idempotency key gets the same PaymentIntent, as Stripe guarantees.
-    private static string NewPaymentIntentId(IRequestMessage request) =>
+    private static string NewPaymentIntentId(string? key) =>
         "pi_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(request.Headers?["Idempotency-Key"].FirstOrDefault() ?? Guid.NewGuid().ToString())))[..24];
+            System.Text.Encoding.UTF8.GetBytes(key ?? Guid.NewGuid().ToString())))[..24];
 
-    private static ResponseMessage PaymentIntentResponse(IRequestMessage request, string id)
+    private static Dictionary<string, object?> PaymentIntentJson(string id, PaymentIntentState state) => new()
     {
-        var form = QueryHelpers.ParseQuery(request.Body ?? "");
-        var amount = long.Parse(form.TryGetValue("amount", out var a) ? a.ToString() : "0", System.Globalization.CultureInfo.InvariantCulture);
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        ["id"] = id,
+        ["object"] = "payment_intent",
+        ["amount"] = state.Amount,
+        ["amount_received"] = state.Status == "succeeded" ? state.Amount : 0,
+        ["currency"] = state.Currency,
+        ["client_secret"] = id + "_secret_stub",
+        ["status"] = state.Status,
+        ["last_payment_error"] = state.DeclineCode is null
+            ? null
+            : new { type = "card_error", code = "card_declined", decline_code = state.DeclineCode, message = "Your card was declined.", charge = "ch_declined_" + id[3..] },
+        // Expanded, as the reconciliation job asks for it (expand[]=latest_charge).
+        ["latest_charge"] = state.Status != "succeeded" ? null : new Dictionary<string, object?>
         {
-            ["id"] = id,
-            ["object"] = "payment_intent",
-            ["amount"] = amount,
-            ["currency"] = form.TryGetValue("currency", out var c) ? c.ToString() : "usd",
-            ["client_secret"] = id + "_secret_stub",
-            ["status"] = "requires_payment_method",
-            ["livemode"] = false,
-            ["metadata"] = new Dictionary<string, string>(),
-        });
-        return new ResponseMessage
-        {
-            StatusCode = 200,
-            Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json"), ["Request-Id"] = new("req_stub") },
-            BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String, Encoding = System.Text.Encoding.UTF8 },
-        };
+            ["id"] = "ch_" + id[3..],
+            ["object"] = "charge",
+            ["amount"] = state.Amount,
+            ["amount_captured"] = state.Amount,
+            ["amount_refunded"] = state.Refunded,
+            ["captured"] = true,
+            ["currency"] = state.Currency,
+            ["disputed"] = state.DisputeStatus is not null,
+            ["paid"] = true,
+            ["payment_intent"] = id,
+            ["refunded"] = state.Refunded >= state.Amount,
+            ["status"] = "succeeded",
+        },
+        ["livemode"] = false,
+        ["metadata"] = new Dictionary<string, string>(),
+    };
+
+    /// <summary>GET /v1/disputes?payment_intent=…: the dispute of that PaymentIntent's charge, if it has one.</summary>
+    private ResponseMessage AnswerDisputes(IRequestMessage request)
+    {
+        var id = request.Query?.TryGetValue("payment_intent", out var values) == true ? values.FirstOrDefault() : null;
+        var disputes = id is not null && _paymentIntents.TryGetValue(id, out var state) && state.DisputeStatus is { } status
+            ? new[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["id"] = "du_" + id[3..],
+                    ["object"] = "dispute",
+                    ["amount"] = state.Amount,
+                    ["charge"] = "ch_" + id[3..],
+                    ["currency"] = state.Currency,
+                    ["evidence_details"] = new { due_by = DateTimeOffset.UtcNow.AddDays(9).ToUnixTimeSeconds(), has_evidence = false, past_due = false, submission_count = 0 },
+                    ["payment_intent"] = id,
+                    ["reason"] = "fraudulent",
+                    ["status"] = status,
+                },
+            }
+            : [];
+        return Json(200, new { @object = "list", data = disputes, has_more = false, url = "/v1/disputes" });
     }
+
+    private static ResponseMessage Error(Failure failure) =>
+        Json((int)failure.Status, new { error = new { type = failure.Type, code = failure.Code, message = failure.Message } });
+
+    private static ResponseMessage Json(int status, object body) => new()
+    {
+        StatusCode = status,
+        Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json"), ["Request-Id"] = new("req_stub") },
+        BodyData = new BodyData { BodyAsString = JsonSerializer.Serialize(body), DetectedBodyType = BodyType.String, Encoding = System.Text.Encoding.UTF8 },
+    };
+
+    private sealed record PaymentIntentState(long Amount, string Currency, string Status, string? DeclineCode = null, long Refunded = 0, string? DisputeStatus = null);
+
+    private sealed record Failure(HttpStatusCode Status, string Type, string? Code, string Message);
+
+    [GeneratedRegex("^/v1/payment_intents/pi_[A-Za-z0-9]+$")]
+    private static partial Regex UpdatePath();
+
+    [GeneratedRegex("^/v1/payment_intents/pi_[A-Za-z0-9]+/cancel$")]
+    private static partial Regex CancelPath();
 }
 
 /// <summary>One request as Stripe would have received it: its form fields and headers.</summary>
 public sealed record StripeRequest(string Path, IReadOnlyDictionary<string, string> Form, string? IdempotencyKey, string? Authorization)
 {
-    public static StripeRequest From(ILogEntry entry)
+    public static StripeRequest From(ILogEntry entry) => From(entry.RequestMessage);
+
+    public static StripeRequest From(IRequestMessage message)
     {
-        var message = entry.RequestMessage;
         var form = QueryHelpers.ParseQuery(message.Body ?? "").ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
         return new StripeRequest(
             message.Path,

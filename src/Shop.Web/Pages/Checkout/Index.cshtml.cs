@@ -25,7 +25,7 @@ public sealed class IndexModel(
     public string? ErrorMessage { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Cart = await carts.FindAsync(cancellationToken);
+        Cart = await carts.FindAsync(CartCookie.Read(Request), cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed class IndexModel(
             return await ShowAsync(StatusCodes.Status422UnprocessableEntity, null, cancellationToken);
         }
 
-        var outcome = await checkout.PlaceOrderAsync(Input.ToCustomerDetails(), cancellationToken);
+        var outcome = await checkout.PlaceOrderAsync(CartCookie.Read(Request), Input.ToCustomerDetails(), cancellationToken);
         return outcome.Status switch
         {
             CheckoutStatus.ReadyToPay => Redirect($"/orders/{outcome.OrderPublicId}/pay"),
@@ -58,7 +58,7 @@ public sealed class IndexModel(
     {
         Response.StatusCode = statusCode;
         ErrorMessage = errorMessage;
-        Cart = await carts.FindAsync(cancellationToken);
+        Cart = await carts.FindAsync(CartCookie.Read(Request), cancellationToken);
         return Page();
     }
 }

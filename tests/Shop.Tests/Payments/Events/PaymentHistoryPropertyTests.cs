@@ -234,7 +234,7 @@ public sealed class PaymentHistoryPropertyTests(ITestOutputHelper output) : IDis
             void Add(string type, string objectType, string status, Dictionary<string, object?> fields)
             {
                 // Strictly increasing: Stripe's clock has one-second resolution, and within one second two states of one
-                // object cannot be told apart from their events alone (docs/decisions/0001-payment-facts.md).
+                // object cannot be told apart from their events alone (docs/decisions/0002-payment-facts.md).
                 time = time.AddSeconds(1 + (events.Count % 3));
                 events.Add(new LifeEvent(events.Count, type, objectType, status, time, fields));
             }

@@ -32,6 +32,9 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                     b.Property<long?>("OpenOrderId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("PaidOrderId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -127,6 +130,13 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -163,7 +173,8 @@ namespace Shop.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId");
+                    b.HasIndex("OrderId", "DedupeKey")
+                        .IsUnique();
 
                     b.HasIndex("Status", "NextAttemptAt");
 
@@ -196,8 +207,14 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTimeOffset?>("DisputeEvidenceDueBy")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("LastReconciledAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("PaidMinorUnits")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("PaymentAttempt")
                         .HasColumnType("integer");
@@ -233,10 +250,6 @@ namespace Shop.Web.Data.Migrations.PostgreSql
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("StatusBeforeDispute")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
@@ -329,7 +342,174 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                     b.ToTable("OrderLine");
                 });
 
-            modelBuilder.Entity("Shop.Web.Payments.Webhooks.StripeEventRecord", b =>
+            modelBuilder.Entity("Shop.Web.Orders.OrderTimelineEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset?>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "At");
+
+                    b.ToTable("OrderTimeline");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.ChargeFact", b =>
+                {
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AmountCaptured")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AmountRefunded")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PaymentIntentId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("ChargeId");
+
+                    b.HasIndex("PaymentIntentId");
+
+                    b.ToTable("ChargeFacts");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.DisputeFact", b =>
+                {
+                    b.Property<string>("DisputeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset?>("EvidenceDueBy")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PaymentIntentId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("DisputeId");
+
+                    b.HasIndex("PaymentIntentId");
+
+                    b.ToTable("DisputeFacts");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.PaymentIntentFact", b =>
+                {
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AmountReceived")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FailureKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("PaymentIntentId");
+
+                    b.ToTable("PaymentIntentFacts");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.StripeEventRecord", b =>
                 {
                     b.Property<string>("EventId")
                         .HasMaxLength(255)
@@ -337,11 +517,6 @@ namespace Shop.Web.Data.Migrations.PostgreSql
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Description")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
 
                     b.Property<long?>("OrderId")
                         .HasColumnType("bigint");
@@ -370,9 +545,28 @@ namespace Shop.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("EventId");
 
-                    b.HasIndex("OrderId", "ReceivedAt");
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("OrderId");
 
                     b.ToTable("StripeEvents");
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Reconciliation.CatchUpCheckpoint", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ListedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("CatchUpCheckpoints");
                 });
 
             modelBuilder.Entity("Shop.Web.Cart.CartItem", b =>
@@ -409,7 +603,16 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
-            modelBuilder.Entity("Shop.Web.Payments.Webhooks.StripeEventRecord", b =>
+            modelBuilder.Entity("Shop.Web.Orders.OrderTimelineEntry", b =>
+                {
+                    b.HasOne("Shop.Web.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shop.Web.Payments.Events.StripeEventRecord", b =>
                 {
                     b.HasOne("Shop.Web.Orders.Order", null)
                         .WithMany()

@@ -27,6 +27,9 @@ namespace Shop.Web.Data.Migrations.Sqlite
                     b.Property<long?>("OpenOrderId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("PaidOrderId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 

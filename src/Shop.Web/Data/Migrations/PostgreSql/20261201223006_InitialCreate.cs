@@ -18,12 +18,63 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     OpenOrderId = table.Column<long>(type: "bigint", nullable: true),
+                    PaidOrderId = table.Column<long>(type: "bigint", nullable: true),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Carts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CatchUpCheckpoints",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ListedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CatchUpCheckpoints", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ChargeFacts",
+                columns: table => new
+                {
+                    ChargeId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    PaymentIntentId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    AmountCaptured = table.Column<long>(type: "bigint", nullable: false),
+                    AmountRefunded = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    ObservedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChargeFacts", x => x.ChargeId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DisputeFacts",
+                columns: table => new
+                {
+                    DisputeId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    PaymentIntentId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    ChargeId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    EvidenceDueBy = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ObservedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DisputeFacts", x => x.DisputeId);
                 });
 
             migrationBuilder.CreateTable(
@@ -46,10 +97,11 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Version = table.Column<int>(type: "integer", nullable: false),
+                    PaidMinorUnits = table.Column<long>(type: "bigint", nullable: false),
                     RefundedMinorUnits = table.Column<long>(type: "bigint", nullable: false),
                     PaymentFailureMessage = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     PaymentFailureCode = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    StatusBeforeDispute = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    DisputeEvidenceDueBy = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastReconciledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ShippingAddress_City = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     ShippingAddress_Country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
@@ -60,6 +112,25 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Orders", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PaymentIntentFacts",
+                columns: table => new
+                {
+                    PaymentIntentId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    AmountReceived = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    FailureCode = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    FailureMessage = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    FailureKey = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    ObservedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PaymentIntentFacts", x => x.PaymentIntentId);
                 });
 
             migrationBuilder.CreateTable(
@@ -105,12 +176,38 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "OrderTimeline",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrderId = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Source = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    EventId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OrderTimeline", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OrderTimeline_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     OrderId = table.Column<long>(type: "bigint", nullable: false),
                     Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DedupeKey = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     AmountMinorUnits = table.Column<long>(type: "bigint", nullable: false),
                     Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
@@ -144,8 +241,7 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Outcome = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false)
+                    Outcome = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -197,6 +293,16 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                 column: "ProductId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ChargeFacts_PaymentIntentId",
+                table: "ChargeFacts",
+                column: "PaymentIntentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DisputeFacts_PaymentIntentId",
+                table: "DisputeFacts",
+                column: "PaymentIntentId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OrderLine_OrderId",
                 table: "OrderLine",
                 column: "OrderId");
@@ -219,9 +325,15 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                 columns: new[] { "Status", "UpdatedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Outbox_OrderId",
+                name: "IX_OrderTimeline_OrderId_At",
+                table: "OrderTimeline",
+                columns: new[] { "OrderId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_OrderId_DedupeKey",
                 table: "Outbox",
-                column: "OrderId");
+                columns: new[] { "OrderId", "DedupeKey" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Status_NextAttemptAt",
@@ -235,9 +347,14 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_StripeEvents_OrderId_ReceivedAt",
+                name: "IX_StripeEvents_CreatedAt",
                 table: "StripeEvents",
-                columns: new[] { "OrderId", "ReceivedAt" });
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StripeEvents_OrderId",
+                table: "StripeEvents",
+                column: "OrderId");
         }
 
         /// <inheritdoc />
@@ -247,10 +364,25 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                 name: "CartItem");
 
             migrationBuilder.DropTable(
+                name: "CatchUpCheckpoints");
+
+            migrationBuilder.DropTable(
+                name: "ChargeFacts");
+
+            migrationBuilder.DropTable(
+                name: "DisputeFacts");
+
+            migrationBuilder.DropTable(
                 name: "OrderLine");
 
             migrationBuilder.DropTable(
+                name: "OrderTimeline");
+
+            migrationBuilder.DropTable(
                 name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "PaymentIntentFacts");
 
             migrationBuilder.DropTable(
                 name: "StripeEvents");
