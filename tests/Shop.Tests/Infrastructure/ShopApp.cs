@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,11 +18,15 @@ public sealed class ShopApp : WebApplicationFactory<Program>
     private readonly string _directory;
     private readonly bool _ownsDirectory;
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _testServices;
 
     /// <param name="databaseDirectory">A folder holding shop.db from an earlier ShopApp, to restart the shop on the same data;
     /// the caller then owns (and deletes) it. By default each ShopApp has its own temporary folder.</param>
-    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null, string? databaseDirectory = null)
+    /// <param name="testServices">Registrations after the shop's own: a FakeTimeProvider, a <see cref="DatabaseFault"/>.</param>
+    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null, string? databaseDirectory = null,
+        Action<IServiceCollection>? testServices = null)
     {
+        _testServices = testServices;
         _ownsDirectory = databaseDirectory is null;
         _directory = databaseDirectory ?? Directory.CreateTempSubdirectory("shop-tests-").FullName;
         Stripe = stripe;
@@ -96,6 +101,11 @@ public sealed class ShopApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_testServices is not null)
+        {
+            builder.ConfigureTestServices(_testServices);
         }
     }
 
