@@ -39,5 +39,4 @@ public static class DeliveryFailure
             : $"{exception.GetType().Name}: {exception.Message}";
         return description.Length > 1000 ? description[..1000] : description;
     }
-
 }
