@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.Extensions.Options;
 using Shop.Web;
+using Shop.Web.BackgroundWork;
 using Shop.Web.Checkout;
 using Shop.Web.Data;
 using Shop.Web.Email;
@@ -24,6 +25,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 // Each feature registers its own services. Offline mode first: it decides where Stripe and SMTP are.
 builder.AddOfflineMode();
+builder.AddBackgroundWork();
 builder.AddShopData();
 builder.AddStorefront();
 builder.AddPayments();

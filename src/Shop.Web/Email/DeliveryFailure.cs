@@ -39,16 +39,4 @@ public static class DeliveryFailure
             : $"{exception.GetType().Name}: {exception.Message}";
         return description.Length > 1000 ? description[..1000] : description;
     }
-
-    /// <summary>
-    /// The wait after the <paramref name="attempts"/>-th failed attempt: <paramref name="baseDelay"/> doubled per earlier
-    /// attempt, spread by ±20% so instances that failed together do not all retry together, at most <paramref name="maxDelay"/>.
-    /// </summary>
-    /// <param name="jitter">A random number in [0, 1).</param>
-    public static TimeSpan RetryDelay(int attempts, TimeSpan baseDelay, TimeSpan maxDelay, double jitter)
-    {
-        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
-        var spread = exponential * (0.8 + (0.4 * jitter));
-        return TimeSpan.FromMilliseconds(Math.Min(spread, maxDelay.TotalMilliseconds));
-    }
 }

@@ -16,6 +16,7 @@ public static class EmailExtensions
         builder.Services.ConfigureDbContext<ShopDbContext>(
             (services, options) => options.AddInterceptors(services.GetRequiredService<OutboxSignal>()), ServiceLifetime.Singleton);
         builder.Services.AddSingleton<CustomerEmailComposer>();
+        builder.Services.AddScoped<FailedEmails>();
         builder.Services.AddHostedService<OutboxSender>();
         return builder;
     }

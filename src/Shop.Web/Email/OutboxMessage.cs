@@ -15,7 +15,7 @@ public enum OutboxStatus
     Pending,
     Sent,
 
-    /// <summary>Given up: a permanent SMTP failure, or too many attempts.</summary>
+    /// <summary>Given up: the server refused this message for good (5xx), or it kept failing past Smtp:GiveUpAfter. See LastError; it can be requeued.</summary>
     Failed,
 }
 

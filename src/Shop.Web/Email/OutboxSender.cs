@@ -1,8 +1,8 @@
-using System.Data.Common;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Shop.Web.BackgroundWork;
 using Shop.Web.Data;
 using Shop.Web.Orders;
 
@@ -12,47 +12,38 @@ namespace Shop.Web.Email;
 /// Sends the outbox's due messages over SMTP. Each batch is claimed with a lease first (a conditional update that only
 /// takes rows no one holds), so several shop instances on one database never send the same row at once; a batch goes
 /// over one SMTP connection; each message is marked sent right after the server accepted it, so a crash in between
-/// re-sends at most that one message, with the same Message-Id.
+/// re-sends at most that one message, with the same Message-Id. When the server cannot be reached or refuses our login,
+/// the whole sender backs off (its <see cref="WorkerLoop"/>) and the waiting messages keep their attempts.
 /// </summary>
 public sealed class OutboxSender(
     IServiceScopeFactory scopes,
     CustomerEmailComposer composer,
     OutboxSignal signal,
+    WorkerLoop loop,
     IOptions<SmtpOptions> options,
     TimeProvider time,
     ILogger<OutboxSender> logger) : BackgroundService
 {
+    public const string WorkerName = "outbox-sender";
+
     // Identifies this process in LockedBy, for whoever looks at a stuck row; each claim appends its own token.
     private readonly string _instance = $"{Environment.MachineName[..Math.Min(Environment.MachineName.Length, 40)]}/{Environment.ProcessId}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var smtp = options.Value;
         if (!smtp.IsConfigured)
         {
             logger.LogWarning("Smtp:Host is not configured: customer emails stay pending in the outbox and are sent once it is");
-            return;
+            return Task.CompletedTask;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var claimed = 0;
-            try
-            {
-                claimed = await SendDueBatchAsync(smtp, stoppingToken);
-            }
-            catch (Exception ex) when (ex is DbException or DbUpdateException)
-            {
-                // The database is down or locked: the rows are safe in it, so wait and look again rather than stop the shop.
-                logger.LogError(ex, "The outbox could not be read or updated; trying again in {PollInterval}", smtp.PollInterval);
-            }
-
+        return loop.RunAsync(WorkerName, logger,
             // A full batch suggests more are due: go on at once instead of waiting.
-            if (claimed < smtp.BatchSize)
-            {
-                await signal.WaitAsync(smtp.PollInterval, time, stoppingToken);
-            }
-        }
+            async ct => await SendDueBatchAsync(smtp, ct) >= smtp.BatchSize,
+            ct => signal.WaitAsync(smtp.PollInterval, time, ct),
+            stoppingToken,
+            new Backoff(smtp.RetryBaseDelay, smtp.RetryMaxDelay));
     }
 
     private async Task<int> SendDueBatchAsync(SmtpOptions smtp, CancellationToken cancellationToken)
@@ -123,23 +114,7 @@ public sealed class OutboxSender(
 
                 if (!client.IsConnected)
                 {
-                    try
-                    {
-                        await ConnectAsync(client, smtp, cancellationToken);
-                    }
-                    catch (Exception ex) when (DeliveryFailure.Classify(ex, cancellationToken) is not null)
-                    {
-                        // Unreachable for this message means unreachable for the rest of the batch: each of them backs
-                        // off now, after one connection attempt, instead of one attempt (and one timeout) per message.
-                        logger.LogWarning(ex, "Could not connect to the SMTP server {Host}:{Port}; {Count} messages will be retried",
-                            smtp.Host, smtp.Port, rows.Count - i);
-                        foreach (var unsent in rows.Skip(i))
-                        {
-                            await RecordFailureAsync(db, smtp, unsent, DeliveryFailureKind.Transient, ex, claim);
-                        }
-
-                        return;
-                    }
+                    await ConnectOrBackOffAsync(client, db, smtp, rows.Skip(i).Select(r => r.Id).ToList(), cancellationToken);
                 }
 
                 try
@@ -183,10 +158,31 @@ public sealed class OutboxSender(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A template bug must not hold up other customers' emails: this one is logged, keeps the error and backs
-            // off like a transient failure, so a fixed deployment still sends it (until Smtp:MaxAttempts).
+            // off like a transient failure, so a fixed deployment still sends it (until Smtp:GiveUpAfter).
             logger.LogError(ex, "{EmailKind} email {OutboxId} for order {OrderId} could not be composed", row.Kind, row.Id, order.PublicId);
             await RecordFailureAsync(db, smtp, row, DeliveryFailureKind.Transient, ex, claim);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Connects (and logs in); when that fails, the server or our credentials are at fault, not the messages: they keep
+    /// their attempts and stay due, their LastError says why they wait, and the exception backs off the whole sender.
+    /// </summary>
+    private static async Task ConnectOrBackOffAsync(SmtpClient client, ShopDbContext db, SmtpOptions smtp, List<Guid> waiting,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ConnectAsync(client, smtp, cancellationToken);
+        }
+        catch (Exception ex) when (DeliveryFailure.Classify(ex, cancellationToken) is not null)
+        {
+            var reason = "Waiting for the SMTP server: " + DeliveryFailure.Describe(ex);
+            await db.Outbox.Where(m => waiting.Contains(m.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, reason), CancellationToken.None);
+            throw new SmtpUnavailableException(
+                $"Could not connect or log in to the SMTP server {smtp.Host}:{smtp.Port}; {waiting.Count} emails wait for it.", ex);
         }
     }
 
@@ -243,11 +239,14 @@ public sealed class OutboxSender(
         string claim)
     {
         var attempts = row.Attempts + 1;
-        var giveUp = kind == DeliveryFailureKind.Permanent || attempts >= smtp.MaxAttempts;
         var now = time.GetUtcNow();
+        var tooOld = now - row.CreatedAt >= smtp.GiveUpAfter;
+        var giveUp = kind == DeliveryFailureKind.Permanent || tooOld;
         var nextAttemptAt = giveUp ? row.NextAttemptAt
-            : now + DeliveryFailure.RetryDelay(attempts, smtp.RetryBaseDelay, smtp.RetryMaxDelay, Random.Shared.NextDouble());
-        var lastError = DeliveryFailure.Describe(error);
+            : now + new Backoff(smtp.RetryBaseDelay, smtp.RetryMaxDelay).Delay(attempts, Random.Shared.NextDouble());
+        var lastError = kind == DeliveryFailureKind.Transient && tooOld
+            ? $"Gave up: still not delivered {smtp.GiveUpAfter} after it was queued (Smtp:GiveUpAfter). Last error: {DeliveryFailure.Describe(error)}"
+            : DeliveryFailure.Describe(error);
 
         var updated = await db.Outbox.Where(m => m.Id == row.Id && m.LockedBy == claim).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, giveUp ? OutboxStatus.Failed : OutboxStatus.Pending)

@@ -44,10 +44,16 @@ public sealed class SmtpOptions
     /// <summary>Messages claimed at once and sent over one SMTP connection.</summary>
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>Attempts before a message that keeps failing transiently is marked Failed.</summary>
-    public int MaxAttempts { get; set; } = 10;
+    /// <summary>
+    /// How long after it was queued a message that keeps failing temporarily (4xx, a template error) is marked Failed.
+    /// An unreachable server or a refused login never fails a message: the sender waits for it instead.
+    /// </summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(3);
 
-    /// <summary>Wait after the first failed attempt; it doubles with each further attempt, with jitter.</summary>
+    /// <summary>
+    /// Wait after the first failed attempt of a message, and of the sender when the server is unreachable; it doubles with
+    /// each further failure, with jitter, up to <see cref="RetryMaxDelay"/>.
+    /// </summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
@@ -150,9 +156,9 @@ public sealed class SmtpOptions
                 errors.Add("Smtp:BatchSize must be between 1 and 1000.");
             }
 
-            if (options.MaxAttempts is < 1 or > 100)
+            if (options.GiveUpAfter < options.RetryMaxDelay || options.GiveUpAfter > TimeSpan.FromDays(30))
             {
-                errors.Add("Smtp:MaxAttempts must be between 1 and 100.");
+                errors.Add("Smtp:GiveUpAfter must be at least Smtp:RetryMaxDelay and at most 30.00:00:00 (default 3.00:00:00).");
             }
 
             if (options.RetryBaseDelay <= TimeSpan.Zero)

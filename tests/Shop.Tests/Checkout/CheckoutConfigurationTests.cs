@@ -99,6 +99,7 @@ public sealed class CheckoutConfigurationTests
     [InlineData("Stripe:ApiBase", "not a url", "Stripe:ApiBase must be an absolute http(s) URL")]
     [InlineData("Shop:Currency", "dollars", "Shop:Currency must be a three-letter ISO 4217 code")]
     [InlineData("RateLimiting:CheckoutPermitLimit", "0", "RateLimiting:CheckoutPermitLimit must be between 1 and 10000")]
+    [InlineData("Smtp:GiveUpAfter", "00:01:00", "Smtp:GiveUpAfter must be at least Smtp:RetryMaxDelay")]
     public void A_bad_configuration_value_stops_start_up_with_a_message_naming_the_key(string key, string value, string message)
     {
         using var stripe = new StripeStub();

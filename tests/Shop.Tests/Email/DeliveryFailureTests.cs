@@ -7,29 +7,6 @@ namespace Shop.Tests.Email;
 
 public sealed class DeliveryFailureTests
 {
-    [Theory]
-    [InlineData(1, 5_000)]
-    [InlineData(2, 10_000)]
-    [InlineData(4, 40_000)]
-    [InlineData(9, 900_000)]
-    [InlineData(60, 900_000)]
-    public void The_retry_delay_doubles_per_attempt_and_stops_at_the_cap(int attempts, int expectedMilliseconds)
-    {
-        var delay = DeliveryFailure.RetryDelay(attempts, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15), jitter: 0.5);
-
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), delay);
-    }
-
-    [Fact]
-    public void Jitter_spreads_the_retry_delay_by_a_fifth_either_way()
-    {
-        var earliest = DeliveryFailure.RetryDelay(2, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15), jitter: 0);
-        var latest = DeliveryFailure.RetryDelay(2, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15), jitter: 0.999_999);
-
-        Assert.Equal(TimeSpan.FromSeconds(8), earliest);
-        Assert.Equal(12, latest.TotalSeconds, precision: 3);
-    }
-
     [Fact]
     public void A_rejected_recipient_is_permanent_but_a_temporary_refusal_or_a_rejected_sender_is_not()
     {

@@ -21,23 +21,39 @@ public sealed class OutboxDeliveryTests
     }
 
     [Fact]
-    public async Task An_email_waits_while_smtp_is_down_and_arrives_once_when_it_is_back()
+    public async Task Smtp_down_for_hours_costs_the_waiting_emails_no_attempts_and_each_goes_out_once_when_it_is_back()
     {
         await using var shop = await ShopWithInbox.StartAsync();
         await shop.Inbox.StopSmtpAsync();
-        var order = await shop.PlaceOrderAsync();
+        var orders = new List<PlacedOrder> { await shop.PlaceOrderAsync(), await shop.PlaceOrderAsync("brass-pen"), await shop.PlaceOrderAsync() };
+        foreach (var order in orders)
+        {
+            await shop.SendEventAsync("payment_intent.succeeded", order);
+        }
 
-        await shop.SendEventAsync("payment_intent.succeeded", order);
-        var whileDown = await shop.WaitForOutboxAsync(rows => rows.Any(r => r.Attempts >= 2));
+        // Three hours: far past the old limit of 10 attempts with backoff (about 50 minutes), after which emails failed for good.
+        var outageStart = shop.Clock.GetUtcNow();
+        var failing = await shop.WaitForSenderAsync(s => s.ConsecutiveFailures == 1);
+        while (shop.Clock.GetUtcNow() - outageStart < TimeSpan.FromHours(3))
+        {
+            shop.AdvanceToSenderRetry(failing);
+            var failures = failing.ConsecutiveFailures;
+            failing = await shop.WaitForSenderAsync(s => s.ConsecutiveFailures == failures + 1);
+        }
+
+        var whileDown = await shop.OutboxAsync();
         await shop.Inbox.StartSmtpAsync();
+        shop.AdvanceToSenderRetry(failing);
 
-        await shop.WaitForEmailAsync(order.PublicId);
-        var sent = Assert.Single(await shop.WaitForOutboxAsync(rows => rows.All(r => r.Status == OutboxStatus.Sent)));
-        Assert.Single(shop.Inbox.Messages);
-        Assert.Equal(OutboxStatus.Pending, whileDown.Single().Status);
-        Assert.Contains("SocketException", whileDown.Single().LastError, StringComparison.Ordinal);
-        Assert.True(sent.Attempts >= 3, $"two failed attempts and the successful one, got {sent.Attempts}");
-        Assert.Null(sent.LockedBy);
+        var sent = await shop.WaitForOutboxAsync(rows => rows.All(r => r.Status == OutboxStatus.Sent));
+        await shop.SettleAsync();
+        Assert.All(whileDown, row => Assert.Equal((OutboxStatus.Pending, 0), (row.Status, row.Attempts)));
+        Assert.All(whileDown, row => Assert.StartsWith("Waiting for the SMTP server: SocketException", row.LastError, StringComparison.Ordinal));
+        Assert.InRange(failing.ConsecutiveFailures, 11, 30);
+        Assert.Contains("SmtpUnavailableException", failing.LastError, StringComparison.Ordinal);
+        Assert.Equal(orders.Select(o => o.PublicId).Order(), shop.Inbox.Messages.Select(m => m.Subject.Split(' ')[^1]).Order());
+        Assert.All(sent, row => Assert.Equal((1, (string?)null), (row.Attempts, row.LockedBy)));
+        Assert.Equal(0, (await shop.WaitForSenderAsync(_ => true)).ConsecutiveFailures);
     }
 
     [Fact]
@@ -50,6 +66,7 @@ public sealed class OutboxDeliveryTests
         await shop.SendEventAsync("payment_intent.payment_failed", order);
         var failing = await shop.WaitForOutboxAsync(rows => rows.Any(r => r.Attempts >= 1));
         shop.Inbox.TemporarilyFailing = false;
+        shop.AdvanceAndWake(TimeSpan.FromMinutes(15));
 
         await shop.WaitForEmailAsync(order.PublicId);
         await shop.WaitForOutboxAsync(rows => rows.All(r => r.Status == OutboxStatus.Sent));
@@ -130,7 +147,8 @@ public sealed class OutboxDeliveryTests
         await shop.RestartAsync();
 
         await shop.WaitForOutboxAsync(rows => rows.Count == 8 && rows.All(r => r.Status == OutboxStatus.Sent));
-        await Task.Delay(300); // a second send, if there were one, would be on the wire by now
+        await shop.SettleAsync();
+        await shop.SettleAsync(other);
         Assert.Equal(orders.Select(o => o.PublicId).Order(), shop.Inbox.Messages.Select(m => m.Subject.Split(' ')[^1]).Order());
     }
 
@@ -144,16 +162,86 @@ public sealed class OutboxDeliveryTests
         {
             var row = await db.Outbox.SingleAsync();
             row.LockedBy = "another-instance";
-            row.LockedUntil = DateTimeOffset.UtcNow.AddSeconds(2);
+            row.LockedUntil = shop.Clock.GetUtcNow().AddMinutes(5);
             await db.SaveChangesAsync();
         }
 
         await shop.RestartAsync();
-        await Task.Delay(1000);
+        await shop.SettleAsync();
         var whileClaimed = shop.Inbox.Messages.Count;
+        shop.AdvanceAndWake(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
 
         await shop.WaitForEmailAsync(order.PublicId);
         Assert.Equal(0, whileClaimed);
         Assert.Single(shop.Inbox.Messages);
+    }
+
+    [Fact]
+    public async Task A_message_refused_for_good_keeps_its_reason_and_is_sent_once_requeued()
+    {
+        await using var shop = await ShopWithInbox.StartAsync();
+        shop.Inbox.RejectRecipient = address => address.StartsWith("nobody@", StringComparison.Ordinal);
+        var order = await shop.PlaceOrderAsync(email: "nobody@example.com");
+        await shop.SendEventAsync("payment_intent.succeeded", order);
+        var failed = Assert.Single(await shop.WaitForOutboxAsync(rows => rows.All(r => r.Status == OutboxStatus.Failed)));
+        shop.Inbox.RejectRecipient = null; // support fixed the customer's address with their mail provider
+
+        var requeued = await shop.RequeueAsync(failed.Id);
+
+        await shop.WaitForEmailAsync(order.PublicId);
+        var sent = Assert.Single(await shop.WaitForOutboxAsync(rows => rows.All(r => r.Status == OutboxStatus.Sent)));
+        Assert.StartsWith("SMTP 550 RecipientNotAccepted", failed.LastError, StringComparison.Ordinal);
+        Assert.Equal(1, failed.Attempts);
+        Assert.True(requeued);
+        Assert.Equal(2, sent.Attempts);
+        Assert.False(await shop.RequeueAsync(sent.Id)); // a sent email is never put back
+        await shop.SettleAsync();
+        Assert.Equal(["nobody@example.com"], Assert.Single(shop.Inbox.Messages).To);
+    }
+
+    [Fact]
+    public async Task An_email_still_failing_temporarily_three_days_after_it_was_queued_fails_with_a_clear_reason()
+    {
+        await using var shop = await ShopWithInbox.StartAsync();
+        shop.Inbox.TemporarilyFailing = true;
+        var order = await shop.PlaceOrderAsync();
+        await shop.SendEventAsync("payment_intent.succeeded", order);
+        var queuedAt = Assert.Single(await shop.WaitForOutboxAsync(rows => rows.Single().Attempts == 1)).CreatedAt;
+
+        shop.AdvanceAndWake(queuedAt.AddDays(3).AddMinutes(-1) - shop.Clock.GetUtcNow());
+        var justBefore = Assert.Single(await shop.WaitForOutboxAsync(rows => rows.Single().Attempts == 2));
+        shop.AdvanceAndWake(TimeSpan.FromMinutes(15));
+        var after = Assert.Single(await shop.WaitForOutboxAsync(rows => rows.Single().Attempts == 3));
+
+        Assert.Equal(OutboxStatus.Pending, justBefore.Status);
+        Assert.Equal(OutboxStatus.Failed, after.Status);
+        Assert.StartsWith("Gave up: still not delivered 3.00:00:00 after it was queued (Smtp:GiveUpAfter). Last error: SMTP 451",
+            after.LastError, StringComparison.Ordinal);
+        Assert.Empty(shop.Inbox.Messages);
+    }
+
+    [Fact]
+    public async Task A_database_failing_under_the_sender_leaves_the_shop_serving_and_the_email_goes_out_when_it_recovers()
+    {
+        await using var shop = await ShopWithInbox.StartAsync();
+        var order = await shop.PlaceOrderAsync();
+        // The sender's reads and claims fail; the webhook's own writes (the INSERT of the email among them) still work.
+        shop.DatabaseFault.Arm(sql => sql.Contains("\"Outbox\"", StringComparison.Ordinal) && !sql.TrimStart().StartsWith("INSERT", StringComparison.Ordinal),
+            () => new TimeoutException("The database did not answer in time."));
+        await shop.SendEventAsync("payment_intent.succeeded", order);
+        var failing = await shop.WaitForSenderAsync(s => s.ConsecutiveFailures == 1);
+        shop.AdvanceToSenderRetry(failing);
+        failing = await shop.WaitForSenderAsync(s => s.ConsecutiveFailures == 2);
+
+        await ServingProbe.AssertServingAsync(shop.App, shop.Client, shop.Clock.GetUtcNow());
+        shop.DatabaseFault.Clear();
+        shop.AdvanceToSenderRetry(failing);
+
+        await shop.WaitForEmailAsync(order.PublicId);
+        var sent = Assert.Single(await shop.WaitForOutboxAsync(rows => rows.All(r => r.Status == OutboxStatus.Sent)));
+        Assert.Equal("TimeoutException: The database did not answer in time.", failing.LastError);
+        Assert.Equal(1, sent.Attempts);
+        Assert.Equal(0, (await shop.WaitForSenderAsync(s => s.ConsecutiveFailures == 0)).ConsecutiveFailures);
+        await ServingProbe.AssertServingAsync(shop.App, shop.Client, shop.Clock.GetUtcNow());
     }
 }

@@ -2,16 +2,20 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shop.Emulator.Inbox;
 using Shop.Tests.Infrastructure;
+using Shop.Web.BackgroundWork;
+using Shop.Web.Data;
 using Shop.Web.Email;
 
 namespace Shop.Tests.Email;
 
 /// <summary>
-/// The real shop with its outbox sender pointed at a real SMTP server (the dev inbox on 127.0.0.1), and short
-/// poll and retry times so failures and recoveries play out in a test's seconds. The shop can be restarted on the
-/// same database, with or without SMTP configured.
+/// The real shop with its outbox sender pointed at a real SMTP server (the dev inbox on 127.0.0.1). The shop's clock is
+/// a FakeTimeProvider the test moves (backoff, leases, Smtp:GiveUpAfter), and its database can be made to fail. The
+/// shop can be restarted on the same database and clock, with or without SMTP configured.
 /// </summary>
 public sealed class ShopWithInbox : IAsyncDisposable
 {
@@ -36,6 +40,11 @@ public sealed class ShopWithInbox : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The shop's time, shared by restarts and other instances; it starts at the real time, so signatures are fresh.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public DatabaseFault DatabaseFault { get; } = new();
+
     public static async Task<ShopWithInbox> StartAsync(bool smtpConfigured = true, string currency = "usd")
     {
         var inbox = await DevInbox.StartAsync(new DevInboxOptions { SmtpPort = 0, HttpPort = 0 });
@@ -52,7 +61,7 @@ public sealed class ShopWithInbox : IAsyncDisposable
     }
 
     /// <summary>A second shop instance on the same database, as a second server behind a load balancer would be.</summary>
-    public ShopApp StartAnotherInstance() => new(Stripe, Settings(smtpConfigured: true), _database);
+    public ShopApp StartAnotherInstance() => new(Stripe, Settings(smtpConfigured: true), _database, TestServices);
 
     /// <summary>Checks out as the usual test customer, with another email address or name where given.</summary>
     public Task<PlacedOrder> PlaceOrderAsync(string slug = "canvas-tote", int quantity = 1, string? email = null, string? name = null)
@@ -76,7 +85,45 @@ public sealed class ShopWithInbox : IAsyncDisposable
     {
         var json = StripeWebhooks.Event(fixture, order.PaymentIntentId, order.Amount, order.Currency, order.PublicId, eventId,
             refunded is { } amount ? e => e["data"]!["object"]!["amount_refunded"] = JsonValue.Create(amount) : null);
-        Assert.Equal(HttpStatusCode.OK, await StripeWebhooks.SendAsync(Client, json));
+        var body = System.Text.Encoding.UTF8.GetBytes(json);
+        using var response = await StripeWebhooks.PostAsync(Client, body, StripeWebhooks.Signature(body, at: Clock.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Puts a failed email back in the queue, as support would.</summary>
+    public async Task<bool> RequeueAsync(Guid id)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<FailedEmails>().RequeueAsync(id, CancellationToken.None);
+    }
+
+    /// <summary>The outbox sender of this shop (or of <paramref name="instance"/>) as its health record shows it.</summary>
+    public static WorkerStatus? SenderStatus(ShopApp instance) =>
+        instance.Services.GetRequiredService<WorkerHealth>().Find(OutboxSender.WorkerName);
+
+    public async Task<WorkerStatus> WaitForSenderAsync(Func<WorkerStatus, bool> condition, ShopApp? instance = null) =>
+        (await Poll.UntilAsync(() => SenderStatus(instance ?? _app), s => s is not null && condition(s), s => s?.ToString() ?? "not started"))!;
+
+    /// <summary>Moves the clock and wakes the sender, as a new email would, so it looks at once at what became due.</summary>
+    public void AdvanceAndWake(TimeSpan by)
+    {
+        Clock.Advance(by);
+        Wake(_app);
+    }
+
+    /// <summary>Moves the clock to the failing sender's retry time; its backoff ends and it tries again.</summary>
+    public void AdvanceToSenderRetry(WorkerStatus failing) => Clock.Advance(failing.RetryAt!.Value - Clock.GetUtcNow());
+
+    /// <summary>
+    /// Returns once a working sender has ended the pass it was in (or, idle, one more that this wakes): whatever it was
+    /// sending has reached the inbox, so counting messages then shows every send, a duplicate included.
+    /// </summary>
+    public async Task SettleAsync(ShopApp? instance = null)
+    {
+        instance ??= _app;
+        var passes = (await WaitForSenderAsync(_ => true, instance)).CompletedPasses;
+        Wake(instance);
+        await WaitForSenderAsync(s => s.CompletedPasses > passes, instance);
     }
 
     public async Task<List<OutboxMessage>> OutboxAsync()
@@ -86,26 +133,9 @@ public sealed class ShopWithInbox : IAsyncDisposable
     }
 
     /// <summary>Waits until the outbox reaches a state (every row sent, say), or fails with the rows as they are.</summary>
-    public async Task<List<OutboxMessage>> WaitForOutboxAsync(Func<List<OutboxMessage>, bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var rows = await OutboxAsync();
-            if (condition(rows))
-            {
-                return rows;
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                Assert.Fail("The outbox did not reach the expected state; it holds: " +
-                    string.Join("; ", rows.Select(r => $"{r.Kind} {r.Status} attempts={r.Attempts} error={r.LastError}")));
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task<List<OutboxMessage>> WaitForOutboxAsync(Func<List<OutboxMessage>, bool> condition, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(OutboxAsync, condition,
+            rows => string.Join("; ", rows.Select(r => $"{r.Kind} {r.Status} attempts={r.Attempts} error={r.LastError}")), timeout);
 
     public Task<CapturedEmail> WaitForEmailAsync(string subjectContains) =>
         Inbox.WaitForMessageAsync(m => m.Subject.Contains(subjectContains, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
@@ -120,8 +150,16 @@ public sealed class ShopWithInbox : IAsyncDisposable
 
     private void StartApp(bool smtpConfigured)
     {
-        _app = new ShopApp(Stripe, Settings(smtpConfigured), _database);
+        _app = new ShopApp(Stripe, Settings(smtpConfigured), _database, TestServices);
         Client = _app.CreateClient();
+    }
+
+    private static void Wake(ShopApp instance) => instance.Services.GetRequiredService<OutboxSignal>().Notify();
+
+    private void TestServices(IServiceCollection services)
+    {
+        services.AddSingleton<TimeProvider>(Clock);
+        services.ConfigureDbContext<ShopDbContext>(options => options.AddInterceptors(DatabaseFault), ServiceLifetime.Singleton);
     }
 
     private Task StopAppAsync()
@@ -138,11 +176,10 @@ public sealed class ShopWithInbox : IAsyncDisposable
             ["Shop:PublicBaseUrl"] = ShopUrl,
             ["Smtp:From:Address"] = FromAddress,
             ["Smtp:From:DisplayName"] = "Shop",
-            ["Smtp:PollInterval"] = "00:00:00.100",
-            ["Smtp:RetryBaseDelay"] = "00:00:00.200",
-            ["Smtp:RetryMaxDelay"] = "00:00:01",
+            // Real time, for MailKit: a hung connection fails the test in seconds.
             ["Smtp:Timeout"] = "00:00:05",
-            ["Smtp:LeaseDuration"] = "00:00:30",
+            // The reconciler is not under test here, and moving the clock by days would run it once per minute of them.
+            ["Reconciliation:Enabled"] = "false",
         };
         if (smtpConfigured)
         {

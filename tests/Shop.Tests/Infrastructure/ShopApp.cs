@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Shop.Web.Data;
 
 namespace Shop.Tests.Infrastructure;
@@ -15,11 +17,15 @@ public sealed class ShopApp : WebApplicationFactory<Program>
 {
     private readonly bool _ownsDatabase;
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _testServices;
 
     /// <param name="database">A database from an earlier ShopApp, to restart the shop on the same data, or to run a second
     /// instance beside it; the caller then owns (and disposes) it. By default each ShopApp has a new database of its own.</param>
-    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null, TestDatabase? database = null)
+    /// <param name="testServices">Registrations after the shop's own: a FakeTimeProvider, a <see cref="DatabaseFault"/>.</param>
+    public ShopApp(StripeStub? stripe = null, IDictionary<string, string?>? settings = null, TestDatabase? database = null,
+        Action<IServiceCollection>? testServices = null)
     {
+        _testServices = testServices;
         _ownsDatabase = database is null;
         Database = database ?? TestDatabase.Create();
         Stripe = stripe;
@@ -92,6 +98,40 @@ public sealed class ShopApp : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        if (_testServices is not null)
+        {
+            builder.ConfigureTestServices(_testServices);
+        }
+    }
+
+    /// <summary>
+    /// The shop's own thread runs Program.Main and disposes the host as soon as its start fails (a bad setting), while
+    /// the factory's StartAsync resolves the host's lifetime to wait on it: a race that reported ObjectDisposedException
+    /// instead of the setting's message. The shop's start now waits until the factory is waiting for it.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var factoryWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        builder.ConfigureServices(services => HoldStartUntil(services, factoryWaiting.Task));
+        var host = builder.Build();
+
+        // StartAsync resolves the lifetime before its first await; only then may the shop's thread go on and fail.
+        var started = host.StartAsync();
+        factoryWaiting.SetResult();
+        started.GetAwaiter().GetResult();
+        return host;
+    }
+
+    private static void HoldStartUntil(IServiceCollection services, Task go)
+    {
+        var original = services.Last(d => d.ServiceType == typeof(IHostLifetime));
+        services.Remove(original);
+        services.AddSingleton<IHostLifetime>(provider => new HeldHostLifetime(
+            original.ImplementationInstance as IHostLifetime
+                ?? (IHostLifetime?)original.ImplementationFactory?.Invoke(provider)
+                ?? (IHostLifetime)ActivatorUtilities.CreateInstance(provider, original.ImplementationType!),
+            go));
     }
 
     protected override void Dispose(bool disposing)
@@ -105,6 +145,18 @@ public sealed class ShopApp : WebApplicationFactory<Program>
             }
         }
     }
+}
+
+/// <summary>The host's own lifetime, entered only once <paramref name="go"/> completes.</summary>
+internal sealed class HeldHostLifetime(IHostLifetime inner, Task go) : IHostLifetime
+{
+    public async Task WaitForStartAsync(CancellationToken cancellationToken)
+    {
+        await go.WaitAsync(cancellationToken);
+        await inner.WaitForStartAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
 }
 
 public sealed record PlacedOrder(string PublicId, string PaymentIntentId, long Amount, string Currency);

@@ -1,0 +1,63 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Shop.Tests.Infrastructure;
+
+/// <summary>
+/// A database that fails on demand: while armed, every command of the shop whose SQL matches throws the given exception
+/// before it reaches SQLite, as a dropped connection or a timeout would. Add it with
+/// <c>services.ConfigureDbContext&lt;ShopDbContext&gt;(o => o.AddInterceptors(fault), ServiceLifetime.Singleton)</c>.
+/// </summary>
+public sealed class DatabaseFault : DbCommandInterceptor
+{
+    private volatile Func<string, bool>? _matches;
+    private volatile Func<Exception>? _exception;
+    private int _thrown;
+
+    /// <summary>How many commands failed so far.</summary>
+    public int Thrown => Volatile.Read(ref _thrown);
+
+    public void Arm(Func<string, bool> commandMatches, Func<Exception> exception)
+    {
+        _exception = exception;
+        _matches = commandMatches;
+    }
+
+    public void Clear() => _matches = null;
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        ThrowIfArmed(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        ThrowIfArmed(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        ThrowIfArmed(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        ThrowIfArmed(command);
+        return ValueTask.FromResult(result);
+    }
+
+    private void ThrowIfArmed(DbCommand command)
+    {
+        if (_matches is { } matches && matches(command.CommandText) && _exception is { } exception)
+        {
+            Interlocked.Increment(ref _thrown);
+            throw exception();
+        }
+    }
+}
