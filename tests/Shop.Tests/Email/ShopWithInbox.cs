@@ -159,7 +159,7 @@ public sealed class ShopWithInbox : IAsyncDisposable
     private void TestServices(IServiceCollection services)
     {
         services.AddSingleton<TimeProvider>(Clock);
-        services.ConfigureDbContext<ShopDbContext>(options => options.AddInterceptors(DatabaseFault), ServiceLifetime.Singleton);
+        DatabaseFault.AddTo(services);
     }
 
     private Task StopAppAsync()

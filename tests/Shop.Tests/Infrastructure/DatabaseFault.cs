@@ -1,12 +1,15 @@
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Web.Data;
 
 namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// A database that fails on demand: while armed, every command of the shop whose SQL matches throws the given exception
-/// before it reaches SQLite, as a dropped connection or a timeout would. Add it with
-/// <c>services.ConfigureDbContext&lt;ShopDbContext&gt;(o => o.AddInterceptors(fault), ServiceLifetime.Singleton)</c>.
+/// before it reaches the database, as a dropped connection or a timeout would. Add it with <see cref="AddTo"/>. Commands the
+/// shop runs outside EF (the event writer's prepared inserts) are not intercepted.
 /// </summary>
 public sealed class DatabaseFault : DbCommandInterceptor
 {
@@ -24,6 +27,13 @@ public sealed class DatabaseFault : DbCommandInterceptor
     }
 
     public void Clear() => _matches = null;
+
+    /// <summary>Adds the fault to the shop's DbContext, whichever provider's context type the shop registered.</summary>
+    public void AddTo(IServiceCollection services)
+    {
+        services.ConfigureDbContext<SqliteShopDbContext>(options => options.AddInterceptors(this), ServiceLifetime.Singleton);
+        services.ConfigureDbContext<PostgreSqlShopDbContext>(options => options.AddInterceptors(this), ServiceLifetime.Singleton);
+    }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {

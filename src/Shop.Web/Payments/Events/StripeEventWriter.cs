@@ -1,5 +1,9 @@
+using System.Data.Common;
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Shop.Web.BackgroundWork;
 using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.Orders;
@@ -24,9 +28,11 @@ public enum IngestResult
 /// keep two writers from applying one event twice.
 /// </summary>
 public sealed class StripeEventWriter(
-    IServiceScopeFactory scopes, StripeEventApplier applier, OutboxSignal outboxSignal, TimeProvider time, ILogger<StripeEventWriter> logger)
+    IServiceScopeFactory scopes, StripeEventApplier applier, OutboxSignal outboxSignal, WorkerLoop loop, TimeProvider time, ILogger<StripeEventWriter> logger)
     : BackgroundService
 {
+    public const string WorkerName = "event-writer";
+
     private const int MaxBatchSize = 256;
     private const int MaxConcurrencyRetries = 3;
 
@@ -59,10 +65,10 @@ public sealed class StripeEventWriter(
         return await submission.Result.Task.WaitAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<Submission>(MaxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        return loop.RunAsync(WorkerName, logger, async ct =>
         {
             batch.Clear();
             while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var submission))
@@ -70,8 +76,20 @@ public sealed class StripeEventWriter(
                 batch.Add(submission);
             }
 
-            await WriteBatchAsync(batch, stoppingToken);
-        }
+            try
+            {
+                await WriteBatchAsync(batch, ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // A bug outside the per-event handling: the requests waiting on this batch answer 5xx (Stripe retries)
+                // instead of hanging, and the loop goes on after a backoff.
+                batch.ForEach(s => s.Result.TrySetException(ex));
+                throw;
+            }
+
+            return _queue.Reader.TryPeek(out _);
+        }, async ct => await _queue.Reader.WaitToReadAsync(ct), stoppingToken);
     }
 
     private async Task WriteBatchAsync(List<Submission> batch, CancellationToken cancellationToken)
@@ -115,9 +133,10 @@ public sealed class StripeEventWriter(
                 submission.Result.TrySetResult(results[0]);
                 return;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxConcurrencyRetries)
+            catch (Exception ex) when (attempt < MaxConcurrencyRetries && (ex is DbUpdateConcurrencyException || IsUniqueViolation(ex)))
             {
-                // The order changed under us (a checkout revising it, another instance): read it again and re-apply.
+                // The order changed under us (a checkout revising it, another instance), or another instance recorded the
+                // same event or fact first: read again and re-apply, which then finds what the other one wrote.
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -206,6 +225,14 @@ public sealed class StripeEventWriter(
 
         return results;
     }
+
+    private static bool IsUniqueViolation(Exception ex) => ex switch
+    {
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 1555 or 2067, // SQLITE_CONSTRAINT_PRIMARYKEY, _UNIQUE
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        DbException => false,
+        _ => ex.InnerException is { } inner && IsUniqueViolation(inner),
+    };
 
     /// <summary>The facts known for each PaymentIntent of the batch that has an order, tracked so merges update their rows.</summary>
     private static async Task<Dictionary<string, PaymentFactSet>> LoadFactsAsync(ShopDbContext db, List<string> paymentIntentIds, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Shop.Web.BackgroundWork;
 using Shop.Web.Data;
 using Shop.Web.Payments.Events;
 
@@ -14,6 +15,8 @@ public sealed class EventCatchUp(
     IServiceScopeFactory scopes,
     StripeFactsReader stripe,
     StripeEventWriter writer,
+    DatabaseLocks locks,
+    WorkerLoop loop,
     IOptions<ReconciliationOptions> options,
     TimeProvider time,
     ILogger<EventCatchUp> logger) : BackgroundService
@@ -21,8 +24,11 @@ public sealed class EventCatchUp(
     // Stripe keeps events for 30 days; asking for older ones returns nothing and wastes a pass.
     private static readonly TimeSpan s_stripeRetention = TimeSpan.FromDays(29);
 
-    // A listing longer than one pass continues where it stopped (newest first, so from the oldest event seen so far).
+    // A listing longer than one pass continues where it stopped (newest first, so from the oldest event seen so far). Kept
+    // in memory: if another instance takes the next turn, it starts again from the checkpoint, which only costs duplicates.
     private (DateTimeOffset Since, string? After, DateTimeOffset Newest)? _unfinished;
+
+    public const string WorkerName = "event-catch-up";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,23 +39,25 @@ public sealed class EventCatchUp(
         }
 
         using var timer = new PeriodicTimer(settings.CatchUpInterval, time);
-        do
+        await loop.RunAsync(WorkerName, logger, async ct =>
         {
-            try
-            {
-                await CatchUpAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "An event catch-up pass failed; the next one runs in {Interval}", settings.CatchUpInterval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+            await CatchUpAsync(ct);
+            return false;
+        }, async ct => await timer.WaitForNextTickAsync(ct), stoppingToken);
     }
 
-    /// <summary>One pass: lists and writes up to <see cref="ReconciliationOptions.CatchUpMaxPages"/> pages. Returns the events that were new.</summary>
+    /// <summary>
+    /// One pass: lists and writes up to <see cref="ReconciliationOptions.CatchUpMaxPages"/> pages. Returns the events that
+    /// were new (0 while another instance runs its pass: one listing at a time is enough).
+    /// </summary>
     public async Task<int> CatchUpAsync(CancellationToken cancellationToken)
     {
+        await using var turn = await locks.TryAcquireAsync(WorkerName, cancellationToken);
+        if (turn is null)
+        {
+            return 0;
+        }
+
         var settings = options.Value;
         var (since, after, newest) = _unfinished ?? (await StartingPointAsync(settings, cancellationToken), null, DateTimeOffset.MinValue);
         var pause = TimeSpan.FromSeconds(1.0 / settings.MaxRequestsPerSecond);

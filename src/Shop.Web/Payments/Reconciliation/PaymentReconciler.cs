@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Shop.Web.BackgroundWork;
 using Shop.Web.Data;
 using Shop.Web.Orders;
 using Shop.Web.Payments.Events;
@@ -10,18 +11,22 @@ namespace Shop.Web.Payments.Reconciliation;
 /// The API as a safety net for the push: asks Stripe about every order that has waited too long for its webhook
 /// (endpoint down past Stripe's retries, a wrong secret, a lost commit) and feeds what it finds (the PaymentIntent, its
 /// latest charge with refunds, its disputes) through the same writer as a webhook, recorded as "reconciliation" on the
-/// timeline. Safe on several instances: the synthetic event id is derived from the state found, so two instances finding
-/// the same thing apply it once.
+/// timeline. On several instances one pass runs at a time (a database lock), so Stripe is asked once; and should two
+/// still find the same thing, the synthetic event id is derived from the state found, so it is applied once.
 /// </summary>
 public sealed class PaymentReconciler(
     IServiceScopeFactory scopes,
     StripeFactsReader stripe,
     StripeEventWriter writer,
+    DatabaseLocks locks,
+    WorkerLoop loop,
     IOptions<ReconciliationOptions> options,
     TimeProvider time,
     ILogger<PaymentReconciler> logger) : BackgroundService
 {
     private static readonly OrderStatus[] s_waiting = [OrderStatus.AwaitingPayment, OrderStatus.Processing, OrderStatus.PaymentFailed];
+
+    public const string WorkerName = "reconciliation";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,24 +37,22 @@ public sealed class PaymentReconciler(
         }
 
         using var timer = new PeriodicTimer(settings.Interval, time);
-        do
+        await loop.RunAsync(WorkerName, logger, async ct =>
         {
-            try
-            {
-                await ReconcileDueOrdersAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // One bad pass (database down, a bug on one order) must not stop the shop: log it and try at the next tick.
-                logger.LogError(ex, "A reconciliation pass failed; the next one runs in {Interval}", settings.Interval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+            await ReconcileDueOrdersAsync(ct);
+            return false;
+        }, async ct => await timer.WaitForNextTickAsync(ct), stoppingToken);
     }
 
-    /// <summary>One pass over the orders due for a check. Returns how many were asked about.</summary>
+    /// <summary>One pass over the orders due for a check. Returns how many were asked about (0 while another instance runs its pass).</summary>
     public async Task<int> ReconcileDueOrdersAsync(CancellationToken cancellationToken)
     {
+        await using var turn = await locks.TryAcquireAsync(WorkerName, cancellationToken);
+        if (turn is null)
+        {
+            return 0;
+        }
+
         var settings = options.Value;
         var now = time.GetUtcNow();
         var due = now - settings.After;
@@ -71,13 +74,16 @@ public sealed class PaymentReconciler(
         var pause = TimeSpan.FromSeconds(1.0 / settings.MaxRequestsPerSecond);
         for (var i = 0; i < orders.Count; i++)
         {
+            if (i > 0)
+            {
+                await Task.Delay(pause, time, cancellationToken);
+            }
+
             if (await ReconcileAsync(orders[i], cancellationToken) == StripeReadStatus.RateLimited)
             {
                 logger.LogWarning("Reconciliation stopped on Stripe's rate limit; {Remaining} orders wait for the next pass", orders.Count - i);
                 return i;
             }
-
-            await Task.Delay(pause, time, cancellationToken);
         }
 
         return orders.Count;

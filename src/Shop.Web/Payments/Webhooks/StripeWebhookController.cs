@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.Web.Payments.Events;
 using Stripe;
@@ -72,9 +70,10 @@ public sealed class StripeWebhookController(
         {
             result = await writer.WriteAsync(stripeEvent!, StripeEventSource.Webhook, cancellationToken);
         }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Already logged by the writer. Not acknowledged, so Stripe delivers the event again later.
+            // Whatever kept the writer from recording it (the database down or timing out, a bug), the event is not
+            // stored: already logged by the writer, and not acknowledged, so Stripe delivers it again later.
             return Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Event not recorded", detail: "The shop could not store the event; it will be accepted when Stripe retries.");
         }
 

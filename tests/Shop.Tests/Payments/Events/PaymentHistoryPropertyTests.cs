@@ -125,26 +125,37 @@ public sealed class PaymentHistoryPropertyTests(ITestOutputHelper output) : IDis
     {
         using var client = _app.CreateClient(); // starts the shop, which creates the database
         await using var db = _app.OpenDatabase();
-        await db.Database.ExecuteSqlRawAsync("""
-            CREATE TABLE FailOnce (EventId TEXT PRIMARY KEY);
-            CREATE TRIGGER FailOnceTrigger BEFORE INSERT ON StripeEvents
-            WHEN EXISTS (SELECT 1 FROM FailOnce WHERE EventId = NEW.EventId)
-            BEGIN
-                SELECT RAISE(ABORT, 'injected database fault');
-            END;
-            """);
+        await db.Database.ExecuteSqlRawAsync("""CREATE TABLE "FailOnce" ("EventId" TEXT PRIMARY KEY)""");
+        await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+            ? """
+              CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN
+                  IF EXISTS (SELECT 1 FROM "FailOnce" WHERE "EventId" = NEW."EventId") THEN
+                      RAISE EXCEPTION 'injected database fault';
+                  END IF;
+                  RETURN NEW;
+              END $$;
+              CREATE TRIGGER "FailOnceTrigger" BEFORE INSERT ON "StripeEvents" FOR EACH ROW EXECUTE FUNCTION fail_once();
+              """
+            : """
+              CREATE TRIGGER "FailOnceTrigger" BEFORE INSERT ON "StripeEvents"
+              WHEN EXISTS (SELECT 1 FROM "FailOnce" WHERE "EventId" = NEW."EventId")
+              BEGIN
+                  SELECT RAISE(ABORT, 'injected database fault');
+              END;
+              """);
     }
 
     private async Task FailNextWriteOfAsync(string eventId)
     {
         await using var db = _app.OpenDatabase();
-        await db.Database.ExecuteSqlAsync($"INSERT INTO FailOnce (EventId) VALUES ({eventId})");
+        await db.Database.ExecuteSqlAsync($"INSERT INTO \"FailOnce\" (\"EventId\") VALUES ({eventId})");
     }
 
     private async Task ClearFaultsAsync(string eventId)
     {
         await using var db = _app.OpenDatabase();
-        await db.Database.ExecuteSqlAsync($"DELETE FROM FailOnce WHERE EventId = {eventId}");
+        await db.Database.ExecuteSqlAsync($"DELETE FROM \"FailOnce\" WHERE \"EventId\" = {eventId}");
     }
 
     public void Dispose()
