@@ -1,0 +1,169 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Shop.Emulator.Stripe;
+
+/// <summary>
+/// What <c>stripe listen --api-base http://127.0.0.1:12111</c> needs: <c>POST /v1/stripecli/sessions</c> (as in the CLI's
+/// pkg/stripeauth) and a websocket speaking its protocol (pkg/websocket): the emulator pushes <c>webhook_event</c>
+/// messages, the CLI answers <c>event_ack</c> and, after forwarding, <c>webhook_response</c>.
+/// </summary>
+internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILogger logger)
+{
+    public const string WebSocketPath = "/stripecli/websocket";
+    private const string SubProtocol = "stripecli-devproxy-v1";
+    private const int MaxSessionsWaiting = 100;
+
+    private static readonly ParamSchema _create = ParamSchema.Of(
+        ("device_name", Param.String), ("forward_to_url", Param.String), ("forward_connect_to_url", Param.String),
+        ("forward_thin_to_url", Param.String), ("forward_thin_connect_to_url", Param.String), ("websocket_features", Param.List(Param.String)));
+
+    private readonly Dictionary<string, CliSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Queue<string> _sessionsInOrder = new();
+
+    /// <summary>
+    /// The CLI's signing secret: the same for the same API key, across sessions and restarts, like the per-account
+    /// secret Stripe gives (so <c>stripe listen --print-secret</c> can be stored before listening).
+    /// </summary>
+    public static string SecretFor(string apiKey) =>
+        "whsec_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("shop-emulator stripe listen " + apiKey)))[..32];
+
+    public void Map(StripeApi api, IEndpointRouteBuilder app)
+    {
+        api.Post("/stripecli/sessions", _create, Create);
+        app.Map(WebSocketPath, ListenAsync);
+    }
+
+    private JsonObject Create(ApiRequest request)
+    {
+        var id = StripeIds.New("cli");
+        var forwardTo = request.Params.String("forward_to_url") ?? "";
+        var websocketUrl = new UriBuilder(new Uri(state.BaseUrl, WebSocketPath.TrimStart('/'))) { Scheme = "ws" }.Uri;
+        var session = new CliSession(id, SecretFor(request.Call.ApiKey), forwardTo, websocketUrl);
+        _sessions[id] = session;
+        _sessionsInOrder.Enqueue(id);
+        if (_sessionsInOrder.Count > MaxSessionsWaiting && _sessions.TryGetValue(_sessionsInOrder.Peek(), out var oldest) && !webhooks.Destinations.Contains(oldest))
+        {
+            _sessions.Remove(_sessionsInOrder.Dequeue());
+        }
+
+        return new JsonObject
+        {
+            ["websocket_url"] = websocketUrl.ToString(),
+            ["websocket_id"] = id,
+            ["websocket_authorized_feature"] = "webhook-payloads",
+            ["secret"] = session.Secret,
+            ["reconnect_delay"] = 5,
+            ["display_connect_filter_warning"] = false,
+            ["default_version"] = StripeEmulatorServer.ApiVersion,
+            ["latest_version"] = StripeEmulatorServer.ApiVersion,
+        };
+    }
+
+    private async Task ListenAsync(HttpContext http)
+    {
+        CliSession? session;
+        lock (state.Gate)
+        {
+            session = _sessions.GetValueOrDefault(http.Request.Headers["Websocket-Id"].ToString());
+        }
+
+        if (!http.WebSockets.IsWebSocketRequest || session is null)
+        {
+            http.Response.StatusCode = session is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var accept = new WebSocketAcceptContext { SubProtocol = http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol) ? SubProtocol : null };
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(accept);
+        session.Attach(socket);
+        lock (state.Gate)
+        {
+            webhooks.Add(session);
+        }
+
+        logger.LogInformation("stripe listen connected: session {SessionId} forwarding to {ForwardTo}", session.Id, session.Label);
+        try
+        {
+            await ReadRepliesAsync(session, socket, http.RequestAborted);
+        }
+        finally
+        {
+            lock (state.Gate)
+            {
+                webhooks.Remove(session);
+                _sessions.Remove(session.Id);
+            }
+
+            logger.LogInformation("stripe listen disconnected: session {SessionId}", session.Id);
+        }
+    }
+
+    private async Task ReadRepliesAsync(CliSession session, WebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        using var message = new MemoryStream();
+        while (socket.State == WebSocketState.Open)
+        {
+            WebSocketReceiveResult received;
+            try
+            {
+                received = await socket.ReceiveAsync(buffer, cancellationToken);
+            }
+            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+            {
+                return; // the CLI went away
+            }
+
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                return;
+            }
+
+            message.Write(buffer, 0, received.Count);
+            if (received.EndOfMessage)
+            {
+                Handle(session, message.ToArray());
+                message.SetLength(0);
+            }
+        }
+    }
+
+    private void Handle(CliSession session, byte[] message)
+    {
+        JsonObject? reply;
+        try
+        {
+            reply = JsonNode.Parse(message) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            logger.LogWarning("stripe listen session {SessionId} sent a message that is not JSON", session.Id);
+            return;
+        }
+
+        // event_ack only says the CLI received the event; webhook_response says what the forward-to URL answered.
+        if (reply?["type"]?.GetValue<string>() != "webhook_response"
+            || reply["webhook_id"]?.GetValue<string>() is not { } webhookId
+            || session.TakeAwaitingReply(webhookId) is not { } delivery)
+        {
+            return;
+        }
+
+        var status = reply["status"]?.GetValue<int>();
+        lock (state.Gate)
+        {
+            var now = state.Time.GetUtcNow();
+            var attempt = new WebhookAttempt(delivery.Attempts.Count + 1, now, status, status is null ? "no status from stripe listen" : null, TimeSpan.Zero);
+            WebhookSender.Record(delivery, attempt, status is >= 200 and < 300 ? WebhookDeliveryStatus.Succeeded : WebhookDeliveryStatus.Failed);
+        }
+    }
+}
