@@ -32,6 +32,9 @@ internal sealed class CliSession(string id, string secret, string forwardTo, Uri
 
     public void Attach(WebSocket socket) => _socket = socket;
 
+    /// <summary>Forgets <paramref name="socket"/> unless a reconnect already replaced it; true if it was still the session's socket.</summary>
+    public bool Detach(WebSocket socket) => Interlocked.CompareExchange(ref _socket, null, socket) == socket;
+
     /// <summary>Sends the event as the CLI's <c>webhook_event</c> message; returns an error message if the socket is gone.</summary>
     public async Task<string?> PushAsync(DeliveryState delivery, string signature, CancellationToken cancellationToken)
     {

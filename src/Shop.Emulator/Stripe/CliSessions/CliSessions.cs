@@ -26,7 +26,6 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
         ("forward_thin_to_url", Param.String), ("forward_thin_connect_to_url", Param.String), ("websocket_features", Param.List(Param.String)));
 
     private readonly Dictionary<string, CliSession> _sessions = new(StringComparer.Ordinal);
-    private readonly Queue<string> _sessionsInOrder = new();
 
     /// <summary>
     /// The CLI's signing secret: the same for the same API key, across sessions and restarts, like the per-account
@@ -47,12 +46,16 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
         var forwardTo = request.Params.String("forward_to_url") ?? "";
         var websocketUrl = new UriBuilder(new Uri(state.BaseUrl, WebSocketPath.TrimStart('/'))) { Scheme = "ws" }.Uri;
         var session = new CliSession(id, SecretFor(request.Call.ApiKey), forwardTo, websocketUrl);
-        _sessions[id] = session;
-        _sessionsInOrder.Enqueue(id);
-        if (_sessionsInOrder.Count > MaxSessionsWaiting && _sessions.TryGetValue(_sessionsInOrder.Peek(), out var oldest) && !webhooks.Destinations.Contains(oldest))
+        if (_sessions.Count >= MaxSessionsWaiting)
         {
-            _sessions.Remove(_sessionsInOrder.Dequeue());
+            // Sessions are kept after a disconnect, since the CLI reconnects every reconnect_delay; drop those not connected now.
+            foreach (var idle in _sessions.Values.Where(s => !webhooks.Destinations.Contains(s)).ToList())
+            {
+                _sessions.Remove(idle.Id);
+            }
         }
+
+        _sessions[id] = session;
 
         return new JsonObject
         {
@@ -60,7 +63,8 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
             ["websocket_id"] = id,
             ["websocket_authorized_feature"] = "webhook-payloads",
             ["secret"] = session.Secret,
-            ["reconnect_delay"] = 5,
+            // The CLI drops and redials its websocket every reconnect_delay seconds; events in that gap are not sent.
+            ["reconnect_delay"] = 600,
             ["display_connect_filter_warning"] = false,
             ["default_version"] = StripeEmulatorServer.ApiVersion,
             ["latest_version"] = StripeEmulatorServer.ApiVersion,
@@ -98,8 +102,10 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
         {
             lock (state.Gate)
             {
-                webhooks.Remove(session);
-                _sessions.Remove(session.Id);
+                if (session.Detach(socket))
+                {
+                    webhooks.Remove(session);
+                }
             }
 
             logger.LogInformation("stripe listen disconnected: session {SessionId}", session.Id);

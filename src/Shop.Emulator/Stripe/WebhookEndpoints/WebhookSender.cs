@@ -43,7 +43,13 @@ internal sealed class WebhookSender : IAsyncDisposable
     /// <summary>Endpoints and sessions, oldest first. Read and changed under <see cref="StripeState.Gate"/>.</summary>
     public IReadOnlyList<IEventDestination> Destinations => _destinations;
 
-    public void Add(IEventDestination destination) => _destinations.Add(destination);
+    public void Add(IEventDestination destination)
+    {
+        if (!_destinations.Contains(destination))
+        {
+            _destinations.Add(destination);
+        }
+    }
 
     public void Remove(IEventDestination destination) => _destinations.Remove(destination);
 
@@ -121,9 +127,15 @@ internal sealed class WebhookSender : IAsyncDisposable
         var error = await session.PushAsync(delivery, Sign(session.Secret, started.ToUnixTimeSeconds(), delivery.Body), cancellationToken);
         lock (_state.Gate)
         {
-            // A pushed event is done unless the CLI reports back what the forward-to URL answered.
-            Record(delivery, new WebhookAttempt(delivery.Attempts.Count + 1, started, null, error ?? "pushed to stripe listen", _state.Time.GetUtcNow() - started),
-                error is null ? WebhookDeliveryStatus.Sent : WebhookDeliveryStatus.Failed);
+            // Pushed is as far as the emulator sees, unless the CLI reports back what its forward-to URL answered.
+            if (error is null)
+            {
+                delivery.Status = WebhookDeliveryStatus.Sent;
+            }
+            else
+            {
+                Record(delivery, new WebhookAttempt(delivery.Attempts.Count + 1, started, null, error, _state.Time.GetUtcNow() - started), WebhookDeliveryStatus.Failed);
+            }
         }
     }
 
