@@ -67,7 +67,7 @@ internal sealed class StripeApi(StripeState state, RouteGroupBuilder v1, ILogger
         {
             var (apiKey, publishable) = Authenticate(http.Request, raw, keys);
             response.Headers["Idempotency-Key"] = idempotencyKey;
-            var call = new ApiCall(requestId, idempotencyKey, publishable, apiVersion, apiKey);
+            var call = new ApiCall(requestId, idempotencyKey, publishable, apiVersion);
             fingerprint = http.Request.Method + " " + http.Request.Path + "?" + fingerprint;
             lock (state.Gate)
             {

@@ -1,6 +1,4 @@
 using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -27,13 +25,6 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
 
     private readonly Dictionary<string, CliSession> _sessions = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// The CLI's signing secret: the same for the same API key, across sessions and restarts, like the per-account
-    /// secret Stripe gives (so <c>stripe listen --print-secret</c> can be stored before listening).
-    /// </summary>
-    public static string SecretFor(string apiKey) =>
-        "whsec_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("shop-emulator stripe listen " + apiKey)))[..32];
-
     public void Map(StripeApi api, IEndpointRouteBuilder app)
     {
         api.Post("/stripecli/sessions", _create, Create);
@@ -45,7 +36,9 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
         var id = StripeIds.New("cli");
         var forwardTo = request.Params.String("forward_to_url") ?? "";
         var websocketUrl = new UriBuilder(new Uri(state.BaseUrl, WebSocketPath.TrimStart('/'))) { Scheme = "ws" }.Uri;
-        var session = new CliSession(id, SecretFor(request.Call.ApiKey), forwardTo, websocketUrl);
+        // Stripe gives the CLI one stable secret per account. The emulator's account secret is its WebhookSecret, which a
+        // shop in offline mode already trusts: events forwarded by stripe listen verify with no configuration change.
+        var session = new CliSession(id, state.Options.WebhookSecret, forwardTo, websocketUrl);
         if (_sessions.Count >= MaxSessionsWaiting)
         {
             // Sessions are kept after a disconnect, since the CLI reconnects every reconnect_delay; drop those not connected now.
