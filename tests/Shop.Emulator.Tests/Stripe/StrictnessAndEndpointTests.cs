@@ -68,15 +68,17 @@ public sealed class StrictnessAndEndpointTests : IAsyncLifetime, IDisposable
         });
 
         await _emulator.Client.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 1000, Currency = "usd", PaymentMethod = "pm_card_createDispute", Confirm = true });
-        var received = await Wait.ForAsync(() => receiver.Received.Count >= 3 ? receiver.Received.ToArray() : null);
+        // The emulator records a delivery once the endpoint's answer is back, a moment after the receiver has the body.
+        var deliveries = await Wait.ForAsync(() =>
+            _emulator.Server.GetDeliveries().Where(d => d.Endpoint == receiver.Url && d.Status == WebhookDeliveryStatus.Succeeded).ToList() is { Count: 3 } done ? done : null);
+        var received = receiver.Received.ToArray();
         var undelivered = await _emulator.Client.V1.Events.ListAsync(new EventListOptions { DeliverySuccess = false });
-        var deliveries = _emulator.Server.GetDeliveries();
 
         var types = received.Select(r => EventUtility.ConstructEvent(r.Body, r.Signature, endpoint.Secret, throwOnApiVersionMismatch: false).Type).ToList();
         Assert.Equal(["payment_intent.succeeded", "charge.dispute.created", "charge.dispute.funds_withdrawn"], types);
         Assert.All(received, r => Assert.False(Wait.SignatureMatches(r.Signature, r.Body, _emulator.Server.WebhookSecret)));
         Assert.Empty(undelivered.Data);
-        Assert.Equal(3, deliveries.Count(d => d.Endpoint == receiver.Url && d.Status == WebhookDeliveryStatus.Succeeded));
+        Assert.Equal(["payment_intent.succeeded", "charge.dispute.created", "charge.dispute.funds_withdrawn"], deliveries.Select(d => d.EventType).Reverse());
     }
 
     [Fact]

@@ -33,12 +33,13 @@ public sealed class StripeCliTests : IAsyncLifetime
     {
         await using var shop = await WebhookReceiver.StartAsync();
         using var cli = Process.Start(StripeCli.StartInfo(
-            "listen", "--api-key", ApiKey, "--api-base", _emulator.Server.ApiBase, "--skip-update",
+            "listen", "--api-key", ApiKey, "--api-base", _emulator.Server.ApiBase, "--skip-update", "--log-level", "debug",
             "--forward-to", shop.Url.ToString(), "--events", "payment_intent.succeeded,charge.succeeded"))!;
         try
         {
             _ = cli.StandardOutput.ReadToEndAsync(); // the forwarded-event log: drained so the CLI never blocks on a full pipe
-            var ready = await ReadUntilAsync(cli.StandardError, "Ready!");
+            // "Ready!" says the secret, but may come before the websocket is open; the debug log's "Connected!" comes once the emulator registered it.
+            var ready = await ReadUntilAsync(cli.StandardError, "Ready!", "Connected!");
 
             var intent = await _emulator.Client.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
             {
@@ -62,16 +63,17 @@ public sealed class StripeCliTests : IAsyncLifetime
         }
     }
 
-    private static async Task<string> ReadUntilAsync(StreamReader reader, string marker)
+    private static async Task<string> ReadUntilAsync(StreamReader reader, params string[] markers)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seen = new System.Text.StringBuilder();
         while (await reader.ReadLineAsync(timeout.Token) is { } line)
         {
             seen.AppendLine(line);
-            if (line.Contains(marker, StringComparison.Ordinal))
+            var text = seen.ToString();
+            if (markers.All(marker => text.Contains(marker, StringComparison.Ordinal)))
             {
-                return seen.ToString();
+                return text;
             }
         }
 

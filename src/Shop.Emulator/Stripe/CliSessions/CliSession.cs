@@ -15,7 +15,7 @@ internal sealed class CliSession(string id, string secret, string forwardTo, Uri
 
     private readonly Dictionary<string, DeliveryState> _awaitingReply = new(StringComparer.Ordinal);
     private readonly Queue<string> _awaitingInOrder = new();
-    private WebSocket? _socket;
+    private TaskCompletionSource<WebSocket>? _connection;
 
     public string Id => id;
 
@@ -28,12 +28,31 @@ internal sealed class CliSession(string id, string secret, string forwardTo, Uri
 
     public string Label => forwardTo.Length == 0 ? $"stripe listen ({id})" : $"stripe listen → {forwardTo}";
 
-    public bool Wants(string eventType) => _socket is not null;
+    public bool Wants(string eventType) => _connection is not null;
 
-    public void Attach(WebSocket socket) => _socket = socket;
+    /// <summary>
+    /// The CLI is dialling: events from now on are for it, and wait for the socket. Set before the handshake completes,
+    /// so that nothing created after the CLI sees its connection open can miss it.
+    /// </summary>
+    public void Connecting() => _connection = new TaskCompletionSource<WebSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Forgets <paramref name="socket"/> unless a reconnect already replaced it; true if it was still the session's socket.</summary>
-    public bool Detach(WebSocket socket) => Interlocked.CompareExchange(ref _socket, null, socket) == socket;
+    public void Attach(WebSocket socket) => _connection?.TrySetResult(socket);
+
+    /// <summary>Forgets <paramref name="socket"/> (null: a handshake that failed) unless a reconnect already replaced it; true if it was the session's current one.</summary>
+    public bool Detach(WebSocket? socket)
+    {
+        var connection = _connection;
+        var current = connection is null || socket is null
+            ? connection is { Task.IsCompleted: false }
+            : connection.Task.IsCompletedSuccessfully && connection.Task.Result == socket;
+        if (current)
+        {
+            connection!.TrySetCanceled();
+            _connection = null;
+        }
+
+        return current;
+    }
 
     /// <summary>Sends the event as the CLI's <c>webhook_event</c> message; returns an error message if the socket is gone.</summary>
     public async Task<string?> PushAsync(DeliveryState delivery, string signature, CancellationToken cancellationToken)
@@ -64,7 +83,22 @@ internal sealed class CliSession(string id, string secret, string forwardTo, Uri
             }
         }
 
-        if (_socket is not { State: WebSocketState.Open } socket)
+        if (_connection is not { } connection)
+        {
+            return "stripe listen disconnected";
+        }
+
+        WebSocket socket;
+        try
+        {
+            socket = await connection.Task.WaitAsync(cancellationToken);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return "stripe listen disconnected";
+        }
+
+        if (socket.State != WebSocketState.Open)
         {
             return "stripe listen disconnected";
         }

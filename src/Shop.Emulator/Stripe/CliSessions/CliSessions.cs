@@ -78,14 +78,26 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
             return;
         }
 
-        var accept = new WebSocketAcceptContext { SubProtocol = http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol) ? SubProtocol : null };
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(accept);
-        session.Attach(socket);
         lock (state.Gate)
         {
+            session.Connecting();
             webhooks.Add(session);
         }
 
+        var accept = new WebSocketAcceptContext { SubProtocol = http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol) ? SubProtocol : null };
+        WebSocket socket;
+        try
+        {
+            socket = await http.WebSockets.AcceptWebSocketAsync(accept);
+        }
+        catch
+        {
+            Disconnect(session, socket: null);
+            throw;
+        }
+
+        using var _ = socket;
+        session.Attach(socket);
         logger.LogInformation("stripe listen connected: session {SessionId} forwarding to {ForwardTo}", session.Id, session.Label);
         try
         {
@@ -93,15 +105,19 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
         }
         finally
         {
-            lock (state.Gate)
-            {
-                if (session.Detach(socket))
-                {
-                    webhooks.Remove(session);
-                }
-            }
-
+            Disconnect(session, socket);
             logger.LogInformation("stripe listen disconnected: session {SessionId}", session.Id);
+        }
+    }
+
+    private void Disconnect(CliSession session, WebSocket? socket)
+    {
+        lock (state.Gate)
+        {
+            if (session.Detach(socket))
+            {
+                webhooks.Remove(session);
+            }
         }
     }
 
