@@ -26,12 +26,25 @@ public sealed class StripeEmulatorOptions
     /// <summary>Endpoints that receive events from the start; more can be added with <see cref="StripeEmulatorServer.AddWebhookEndpoint"/>.</summary>
     public IList<Uri> WebhookEndpoints { get; } = [];
 
+    /// <summary>
+    /// How many objects (PaymentIntents, charges, events, ...) the emulator keeps; beyond it the oldest are dropped.
+    /// Configured as <c>Emulator:MaxObjects</c>.
+    /// </summary>
+    public int MaxObjects { get; set; } = 100_000;
+
+    /// <summary>Objects older than this are dropped too; null keeps them until <see cref="MaxObjects"/> pushes them out. <c>Emulator:MaxObjectAge</c>.</summary>
+    public TimeSpan? MaxObjectAge { get; set; }
+
+    /// <summary>How long a SEPA debit stays processing, and a refund on the pending-refund test card stays pending, before it settles.</summary>
+    public TimeSpan ProcessingDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Clock for created timestamps, signatures and retry delays.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
-    /// Reads <c>--port</c> (or <c>StripeEmulator:Port</c>), <c>StripeEmulator:WebhookSecret</c> and
-    /// <c>StripeEmulator:WebhookEndpoints:0..n</c>, for the standalone program.
+    /// Reads <c>--port</c> (or <c>StripeEmulator:Port</c>), <c>StripeEmulator:WebhookSecret</c>,
+    /// <c>StripeEmulator:WebhookEndpoints:0..n</c>, <c>StripeEmulator:ProcessingDelay</c> and
+    /// <c>Emulator:MaxObjects</c> / <c>Emulator:MaxObjectAge</c>, for the standalone program.
     /// </summary>
     public static StripeEmulatorOptions FromConfiguration(IConfiguration configuration, int defaultPort)
     {
@@ -41,6 +54,9 @@ public sealed class StripeEmulatorOptions
         {
             Port = configuration.GetValue<int?>("port") ?? section.GetValue<int?>(nameof(Port)) ?? defaultPort,
             WebhookSecret = section[nameof(WebhookSecret)] ?? "whsec_local_emulator",
+            MaxObjects = configuration.GetValue<int?>("Emulator:MaxObjects") ?? 100_000,
+            MaxObjectAge = configuration.GetValue<TimeSpan?>("Emulator:MaxObjectAge"),
+            ProcessingDelay = section.GetValue<TimeSpan?>(nameof(ProcessingDelay)) ?? TimeSpan.FromSeconds(10),
         };
         foreach (var endpoint in section.GetSection(nameof(WebhookEndpoints)).GetChildren())
         {

@@ -13,8 +13,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Shop.Emulator.Stripe;
 
 /// <summary>
-/// A local stand-in for the parts of Stripe the shop uses: PaymentIntents, refunds, signed webhooks, a
-/// Stripe.js stand-in and a 3-D Secure challenge page, on its own Kestrel server bound to 127.0.0.1.
+/// A local Stripe for card payments that Stripe's own clients and CLI accept unchanged: PaymentIntents, Customers,
+/// PaymentMethods, Charges, Refunds, Disputes, Events and Webhook endpoints, signed webhooks with retries,
+/// <c>stripe listen</c> sessions, a Stripe.js stand-in and a 3-D Secure challenge page, on its own Kestrel server
+/// bound to 127.0.0.1.
 /// </summary>
 public sealed class StripeEmulatorServer : IAsyncDisposable
 {
@@ -22,13 +24,17 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
     public const string ApiVersion = "2026-10-28.endive";
 
     private readonly WebApplication _app;
+    private readonly StripeState _state;
     private readonly WebhookSender _webhooks;
+    private readonly WebhookEndpoints _endpoints;
     private readonly StripeEmulatorOptions _options;
 
-    private StripeEmulatorServer(WebApplication app, WebhookSender webhooks, StripeEmulatorOptions options, Uri baseUrl)
+    private StripeEmulatorServer(WebApplication app, StripeState state, WebhookSender webhooks, WebhookEndpoints endpoints, StripeEmulatorOptions options, Uri baseUrl)
     {
         _app = app;
+        _state = state;
         _webhooks = webhooks;
+        _endpoints = endpoints;
         _options = options;
         BaseUrl = baseUrl;
     }
@@ -66,13 +72,12 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         var app = builder.Build();
 
         Uri? baseUrl = null;
-        var webhooks = new WebhookSender(options, loggerFactory.CreateLogger("Shop.Emulator.Stripe.Webhooks"));
-        var ledger = new PaymentLedger(() => baseUrl!, options.TimeProvider, webhooks);
+        var state = new StripeState(options, () => baseUrl!, loggerFactory.CreateLogger("Shop.Emulator.Stripe"));
+        var webhooks = new WebhookSender(state, loggerFactory.CreateLogger("Shop.Emulator.Stripe.Webhooks"));
         app.Use(AllowBrowserCalls);
+        app.UseWebSockets(); // stripe listen
         app.UseRouting(); // after the path clean-up, so routes match the cleaned path
-        new StripeApi(ledger, loggerFactory.CreateLogger("Shop.Emulator.Stripe.Api")).Map(app);
-        new EmulatorPages(ledger, webhooks, options.TimeProvider).Map(app);
-        StripeJsStandIn.Map(app);
+        var endpoints = MapResources(app, state, webhooks, loggerFactory);
 
         try
         {
@@ -82,33 +87,75 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         {
             // Port taken: release what was built before reporting it.
             await webhooks.DisposeAsync();
+            await state.DisposeAsync();
             await app.DisposeAsync();
             throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         baseUrl = new Uri(address.TrimEnd('/') + "/");
-        var server = new StripeEmulatorServer(app, webhooks, options, baseUrl);
+        var server = new StripeEmulatorServer(app, state, webhooks, endpoints, options, baseUrl);
+        foreach (var url in options.WebhookEndpoints)
+        {
+            server.AddWebhookEndpoint(url);
+        }
+
         loggerFactory.CreateLogger<StripeEmulatorServer>().LogInformation(
             "Stripe emulator listening on {BaseUrl}; Stripe.js stand-in at {JsUrl}; deliveries at {DeliveriesUrl}", server.BaseUrl, server.JsUrl, server.DeliveriesUrl);
         return server;
     }
 
-    /// <summary>Events go to every endpoint added, from the next event on.</summary>
+    /// <summary>Every event goes to every endpoint added, from the next event on, signed with <see cref="WebhookSecret"/>.</summary>
     public void AddWebhookEndpoint(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        _webhooks.AddEndpoint(url);
+        lock (_state.Gate)
+        {
+            _endpoints.AddHostEndpoint(url, _options.WebhookSecret);
+        }
     }
 
-    /// <summary>Every event's delivery to every endpoint, newest event first (the data behind <c>/deliveries.json</c>).</summary>
-    public IReadOnlyList<WebhookDelivery> GetDeliveries() => _webhooks.GetDeliveries();
+    /// <summary>Every event's delivery to every destination, newest event first (the data behind <c>/deliveries.json</c>).</summary>
+    public IReadOnlyList<WebhookDelivery> GetDeliveries()
+    {
+        lock (_state.Gate)
+        {
+            return [.. _state.Store.NewestFirst<EventRecord>().SelectMany(e => e.Deliveries.Select(d => d.ToPublic()))];
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _webhooks.DisposeAsync();
+        await _state.DisposeAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>Each resource maps its own routes; the order of construction is the order of dependence.</summary>
+    private static WebhookEndpoints MapResources(WebApplication app, StripeState state, WebhookSender webhooks, ILoggerFactory loggerFactory)
+    {
+        var api = new StripeApi(state, app.MapGroup("/v1"), loggerFactory.CreateLogger("Shop.Emulator.Stripe.Api"));
+        var events = new Events(state, webhooks);
+        var paymentMethods = new PaymentMethods(state, events);
+        var customers = new Customers(state, events, paymentMethods);
+        var charges = new Charges(state, events);
+        var disputes = new Disputes(state, events);
+        var paymentIntents = new PaymentIntents(state, events, paymentMethods, customers, disputes);
+        var endpoints = new WebhookEndpoints(state, webhooks);
+        paymentIntents.Map(api);
+        customers.Map(api);
+        paymentMethods.Map(api);
+        charges.Map(api);
+        new Refunds(state, events, charges).Map(api);
+        disputes.Map(api);
+        events.Map(api);
+        endpoints.Map(api);
+        new CliSessions(state, webhooks, loggerFactory.CreateLogger("Shop.Emulator.Stripe.CliSessions")).Map(api, app);
+        api.MapFallback();
+        new EmulatorPages(state, paymentIntents).Map(app);
+        StripeJsStandIn.Map(app);
+        return endpoints;
     }
 
     /// <summary>

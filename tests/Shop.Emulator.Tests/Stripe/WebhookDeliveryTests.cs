@@ -10,7 +10,6 @@ namespace Shop.Emulator.Tests.Stripe;
 
 public sealed class WebhookDeliveryTests : IAsyncLifetime
 {
-    private static readonly TimeSpan _patience = TimeSpan.FromSeconds(10);
     private readonly EmulatorHarness _emulator = new();
 
     public Task InitializeAsync() => _emulator.InitializeAsync();
@@ -25,7 +24,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var intent = await _emulator.CreatePaymentIntentAsync(orderId: "order-5");
 
         await _emulator.Client.V1.PaymentIntents.ConfirmAsync(intent.Id, new PaymentIntentConfirmOptions { PaymentMethod = "pm_card_visa" });
-        var received = await WaitForAsync(() => receiver.Received.Count >= 3 ? receiver.Received.ToArray() : null);
+        var received = await Wait.ForAsync(() => receiver.Received.Count >= 3 ? receiver.Received.ToArray() : null);
 
         var events = received.Select(r => EventUtility.ConstructEvent(r.Body, r.Signature, _emulator.Server.WebhookSecret)).ToList();
         Assert.Equal(["payment_intent.created", "charge.succeeded", "payment_intent.succeeded"], events.Select(e => e.Type));
@@ -35,7 +34,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(StripeEmulatorServer.ApiVersion, events[2].ApiVersion);
         Assert.StartsWith("evt_", events[2].Id, StringComparison.Ordinal);
         Assert.StartsWith("req_", events[2].Request.Id, StringComparison.Ordinal);
-        Assert.All(received, r => Assert.True(SignatureMatches(r.Signature, r.Body, _emulator.Server.WebhookSecret)));
+        Assert.All(received, r => Assert.True(Wait.SignatureMatches(r.Signature, r.Body, _emulator.Server.WebhookSecret)));
     }
 
     [Fact]
@@ -45,7 +44,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         _emulator.Server.AddWebhookEndpoint(receiver.Url);
 
         var intent = await _emulator.CreatePaymentIntentAsync();
-        var delivery = await WaitForAsync(() => _emulator.Server.GetDeliveries()
+        var delivery = await Wait.ForAsync(() => _emulator.Server.GetDeliveries()
             .SingleOrDefault(d => d.EventType == "payment_intent.created" && d.Status == WebhookDeliveryStatus.Succeeded));
         var json = await _emulator.Http.GetFromJsonAsync<JsonElement>(new Uri(_emulator.Server.BaseUrl, "deliveries.json"));
 
@@ -65,7 +64,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         _emulator.Server.AddWebhookEndpoint(closedPort);
 
         await _emulator.CreatePaymentIntentAsync();
-        var delivery = await WaitForAsync(() => _emulator.Server.GetDeliveries().SingleOrDefault(d => d.Status == WebhookDeliveryStatus.Failed));
+        var delivery = await Wait.ForAsync(() => _emulator.Server.GetDeliveries().SingleOrDefault(d => d.Status == WebhookDeliveryStatus.Failed));
 
         Assert.Equal(1 + _emulator.Options.RetrySchedule.Length, delivery.Attempts.Count);
         Assert.All(delivery.Attempts, a => Assert.Null(a.StatusCode));
@@ -86,7 +85,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await Assert.ThrowsAsync<StripeException>(() =>
             _emulator.Client.V1.PaymentIntents.ConfirmAsync(declined.Id, new PaymentIntentConfirmOptions { PaymentMethod = "pm_card_chargeDeclined" }));
         await _emulator.Client.V1.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = paid.Id, Amount = 400 });
-        var types = await WaitForAsync(() => receiver.Received.Count >= 8
+        var types = await Wait.ForAsync(() => receiver.Received.Count >= 8
             ? receiver.Received.Select(r => EventUtility.ParseEvent(r.Body).Type).ToList()
             : null);
 
@@ -109,31 +108,5 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains("payment_intent.created", html, StringComparison.Ordinal);
         Assert.Contains("no webhook endpoint registered", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>The check the shop's webhook makes, written independently of the emulator and of Stripe.net.</summary>
-    private static bool SignatureMatches(string header, string body, string secret)
-    {
-        var parts = header.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        var timestamp = long.Parse(parts["t"], CultureInfo.InvariantCulture);
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{parts["t"]}.{body}"));
-        return Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - timestamp) < 300
-            && CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(parts["v1"]));
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<T?> probe)
-    {
-        var deadline = DateTime.UtcNow + _patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (probe() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"Nothing arrived within {_patience}.");
     }
 }

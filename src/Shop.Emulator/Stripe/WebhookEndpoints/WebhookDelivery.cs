@@ -21,4 +21,7 @@ public enum WebhookDeliveryStatus
     Succeeded,
     Retrying,
     Failed,
+
+    /// <summary>Pushed to a <c>stripe listen</c> session; it becomes Succeeded or Failed if the CLI reports what the forward-to URL answered.</summary>
+    Sent,
 }

@@ -6,64 +6,57 @@ using Microsoft.Extensions.Logging;
 
 namespace Shop.Emulator.Stripe;
 
+/// <summary>One API call as a resource handler sees it: the id from the path, the checked parameters, and who called.</summary>
+internal sealed record ApiRequest(string Id, Params Params, ApiCall Call);
+
+internal delegate JsonObject ApiHandler(ApiRequest request);
+
+internal enum Keys
+{
+    SecretOnly,
+    SecretOrPublishable,
+}
+
 /// <summary>
-/// The <c>/v1</c> routes: API-key checks, Idempotency-Key replay, and Stripe's error shape around the
-/// <see cref="PaymentLedger"/> operations.
+/// The <c>/v1</c> routes: API-key checks, parameter validation against each endpoint's <see cref="ParamSchema"/>,
+/// Idempotency-Key replay, <c>expand[]</c>, and Stripe's error shape, around the resource handlers. Each handler
+/// runs under <see cref="StripeState.Gate"/> so that an idempotency check and the work it guards are one step.
 /// </summary>
-internal sealed class StripeApi(PaymentLedger ledger, ILogger logger)
+internal sealed class StripeApi(StripeState state, RouteGroupBuilder v1, ILogger logger)
 {
     private const int MaxIdempotencyKeysKept = 10_000;
 
     private readonly Dictionary<(string ApiKey, string IdempotencyKey), StoredResponse> _idempotent = [];
     private readonly Queue<(string, string)> _idempotentInOrder = new();
 
-    private delegate JsonObject Operation(string id, FormParameters parameters, ApiCall call);
+    public void Get(string pattern, ParamSchema schema, ApiHandler handler, Keys keys = Keys.SecretOnly) =>
+        v1.MapGet(pattern, http => HandleAsync(http, schema, keys, handler));
 
-    private enum Keys
-    {
-        SecretOnly,
-        SecretOrPublishable,
-    }
+    public void Post(string pattern, ParamSchema schema, ApiHandler handler, Keys keys = Keys.SecretOnly) =>
+        v1.MapPost(pattern, http => HandleAsync(http, schema, keys, handler));
 
-    public void Map(IEndpointRouteBuilder app)
-    {
-        var v1 = app.MapGroup("/v1");
-        Map(v1.MapPost, "/payment_intents", Keys.SecretOnly, (_, p, call) => ledger.CreatePaymentIntent(p, call));
-        Map(v1.MapGet, "/payment_intents", Keys.SecretOnly, (_, p, _) => ledger.ListPaymentIntents(p));
-        Map(v1.MapGet, "/payment_intents/{id}", Keys.SecretOrPublishable, ledger.RetrievePaymentIntent);
-        Map(v1.MapPost, "/payment_intents/{id}", Keys.SecretOnly, ledger.UpdatePaymentIntent);
-        Map(v1.MapPost, "/payment_intents/{id}/confirm", Keys.SecretOrPublishable, ledger.ConfirmPaymentIntent);
-        Map(v1.MapPost, "/payment_intents/{id}/cancel", Keys.SecretOnly, ledger.CancelPaymentIntent);
-        Map(v1.MapPost, "/refunds", Keys.SecretOnly, (_, p, call) => ledger.CreateRefund(p, call));
-        Map(v1.MapGet, "/refunds/{id}", Keys.SecretOnly, (id, p, _) => NoParameters(p, () => ledger.RetrieveRefund(id)));
-        Map(v1.MapGet, "/charges/{id}", Keys.SecretOnly, (id, p, _) => NoParameters(p, () => ledger.RetrieveCharge(id)));
-        Map(v1.MapGet, "/payment_methods/{id}", Keys.SecretOnly, (id, p, _) => NoParameters(p, () => ledger.RetrievePaymentMethod(id)));
+    public void Delete(string pattern, ParamSchema schema, ApiHandler handler) =>
+        v1.MapDelete(pattern, http => HandleAsync(http, schema, Keys.SecretOnly, handler));
+
+    /// <summary>Called once every resource mapped its routes: anything else gets Stripe's 404.</summary>
+    public void MapFallback() =>
         v1.MapFallback(http =>
         {
             var error = StripeApiException.InvalidRequest(
-                $"Unrecognized request URL ({http.Request.Method}: {http.Request.Path}). The Stripe emulator implements only the calls the shop makes.");
+                $"Unrecognized request URL ({http.Request.Method}: {http.Request.Path}). The Stripe emulator covers card payments: PaymentIntents, Customers, PaymentMethods, Charges, Refunds, Disputes, Events and Webhook endpoints.");
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             http.Response.ContentType = "application/json";
             return http.Response.WriteAsync(error.ToJson().ToJsonString(StripeJson.Options), http.RequestAborted);
         });
-    }
 
-    private static JsonObject NoParameters(FormParameters p, Func<JsonObject> retrieve)
-    {
-        p.AllowOnly();
-        return retrieve();
-    }
-
-    private void Map(Func<string, RequestDelegate, IEndpointConventionBuilder> verb, string pattern, Keys keys, Operation operation) =>
-        verb(pattern, http => HandleAsync(http, keys, operation));
-
-    private async Task HandleAsync(HttpContext http, Keys keys, Operation operation)
+    private async Task HandleAsync(HttpContext http, ParamSchema schema, Keys keys, ApiHandler handler)
     {
         var requestId = StripeIds.New("req", 14);
         var response = http.Response;
         response.Headers["Request-Id"] = requestId;
-        response.Headers["Stripe-Version"] = StripeEmulatorServer.ApiVersion;
-        var parameters = await FormParameters.ReadAsync(http.Request, http.RequestAborted);
+        var apiVersion = http.Request.Headers["Stripe-Version"].ToString() is { Length: > 0 } version ? version : null;
+        response.Headers["Stripe-Version"] = apiVersion ?? StripeEmulatorServer.ApiVersion;
+        var (raw, fingerprint) = await Params.ReadRawAsync(http.Request, http.RequestAborted);
         var id = http.Request.RouteValues["id"] as string ?? "";
         var idempotencyKey = HttpMethods.IsPost(http.Request.Method) && http.Request.Headers.TryGetValue("Idempotency-Key", out var header)
             ? header.ToString()
@@ -72,15 +65,15 @@ internal sealed class StripeApi(PaymentLedger ledger, ILogger logger)
         StoredResponse result;
         try
         {
-            var (apiKey, publishable) = Authenticate(http.Request, parameters, keys);
+            var (apiKey, publishable) = Authenticate(http.Request, raw, keys);
             response.Headers["Idempotency-Key"] = idempotencyKey;
-            var call = new ApiCall(requestId, idempotencyKey, publishable);
-            var fingerprint = http.Request.Method + " " + http.Request.Path + "?" + parameters.Fingerprint;
-            lock (ledger.Gate)
+            var call = new ApiCall(requestId, idempotencyKey, publishable, apiVersion);
+            fingerprint = http.Request.Method + " " + http.Request.Path + "?" + fingerprint;
+            lock (state.Gate)
             {
                 result = idempotencyKey is null
-                    ? Execute(operation, id, parameters, call, requestId, fingerprint)
-                    : ExecuteOnce(operation, id, parameters, call, requestId, fingerprint, (apiKey, idempotencyKey), response);
+                    ? Execute(handler, schema, raw, id, call, fingerprint)
+                    : ExecuteOnce(handler, schema, raw, id, call, fingerprint, (apiKey, idempotencyKey), response);
             }
         }
         catch (StripeApiException error)
@@ -99,8 +92,7 @@ internal sealed class StripeApi(PaymentLedger ledger, ILogger logger)
     }
 
     private StoredResponse ExecuteOnce(
-        Operation operation, string id, FormParameters parameters, ApiCall call, string requestId, string fingerprint,
-        (string, string) key, HttpResponse response)
+        ApiHandler handler, ParamSchema schema, JsonObject raw, string id, ApiCall call, string fingerprint, (string, string) key, HttpResponse response)
     {
         if (_idempotent.TryGetValue(key, out var stored))
         {
@@ -115,7 +107,7 @@ internal sealed class StripeApi(PaymentLedger ledger, ILogger logger)
             return stored;
         }
 
-        var result = Execute(operation, id, parameters, call, requestId, fingerprint);
+        var result = Execute(handler, schema, raw, id, call, fingerprint);
 
         // Stripe saves a result once the endpoint started executing: successes and card declines, not rejected parameters.
         if (result.StatusCode is 200 or 402)
@@ -131,15 +123,24 @@ internal sealed class StripeApi(PaymentLedger ledger, ILogger logger)
         return result;
     }
 
-    private static StoredResponse Execute(Operation operation, string id, FormParameters parameters, ApiCall call, string requestId, string fingerprint)
+    private StoredResponse Execute(ApiHandler handler, ParamSchema schema, JsonObject raw, string id, ApiCall call, string fingerprint)
     {
+        var p = new Params(schema.Validate(raw));
+        var expand = p.List("expand");
+        Expansion.Check(expand);
         try
         {
-            return new StoredResponse(200, operation(id, parameters, call).ToJsonString(StripeJson.Options), requestId, fingerprint);
+            var json = handler(new ApiRequest(id, p, call));
+            if (!call.Publishable)
+            {
+                Expansion.Apply(json, expand, state.Store);
+            }
+
+            return new StoredResponse(200, json.ToJsonString(StripeJson.Options), call.RequestId ?? "", fingerprint);
         }
         catch (StripeApiException error) when (error.SaveForIdempotency)
         {
-            return new StoredResponse(error.StatusCode, error.ToJson().ToJsonString(StripeJson.Options), requestId, fingerprint);
+            return new StoredResponse(error.StatusCode, error.ToJson().ToJsonString(StripeJson.Options), call.RequestId ?? "", fingerprint);
         }
     }
 
@@ -147,7 +148,7 @@ internal sealed class StripeApi(PaymentLedger ledger, ILogger logger)
     /// Secret keys come as Bearer (or Basic, as curl -u sends them). A browser sends its publishable key as the
     /// <c>key</c> parameter, which only confirm and retrieve accept, and only with the client secret.
     /// </summary>
-    private static (string ApiKey, bool Publishable) Authenticate(HttpRequest request, FormParameters parameters, Keys keys)
+    private static (string ApiKey, bool Publishable) Authenticate(HttpRequest request, JsonObject raw, Keys keys)
     {
         string? key = null;
         var authorization = request.Headers.Authorization.ToString();
@@ -163,10 +164,10 @@ internal sealed class StripeApi(PaymentLedger ledger, ILogger logger)
                 : "";
         }
 
-        if (key is null && parameters.Get("key") is { } formKey)
+        if (raw["key"] is JsonValue formKey)
         {
-            key = formKey;
-            parameters.Remove("key");
+            key ??= formKey.GetValue<string>();
+            raw.Remove("key");
         }
 
         if (string.IsNullOrEmpty(key))

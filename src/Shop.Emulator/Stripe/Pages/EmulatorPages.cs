@@ -12,8 +12,11 @@ namespace Shop.Emulator.Stripe;
 /// The emulator's own HTML: the 3-D Secure challenge a customer is sent to, and the webhook deliveries log.
 /// Plain server-rendered pages with no script, every value HTML-encoded, styled by the stand-in's stylesheet.
 /// </summary>
-internal sealed class EmulatorPages(PaymentLedger ledger, WebhookSender webhooks, TimeProvider time)
+internal sealed class EmulatorPages(StripeState state, PaymentIntents paymentIntents)
 {
+    /// <summary>The deliveries page shows the newest events only; <c>GET /v1/events</c> pages through all that are kept.</summary>
+    private const int EventsShown = 500;
+
     private static readonly HtmlEncoder _html = HtmlEncoder.Default;
 
     public void Map(IEndpointRouteBuilder app)
@@ -21,7 +24,16 @@ internal sealed class EmulatorPages(PaymentLedger ledger, WebhookSender webhooks
         app.MapGet("/3ds/{id}", ShowChallengeAsync);
         app.MapPost("/3ds/{id}", AnswerChallengeAsync);
         app.MapGet("/deliveries", ShowDeliveriesAsync);
-        app.MapGet("/deliveries.json", http => http.Response.WriteAsJsonAsync(webhooks.GetDeliveries(), http.RequestAborted));
+        app.MapGet("/deliveries.json", http =>
+        {
+            List<WebhookDelivery> deliveries;
+            lock (state.Gate)
+            {
+                deliveries = [.. state.Store.NewestFirst<EventRecord>().Take(EventsShown).SelectMany(e => e.Deliveries.Select(d => d.ToPublic()))];
+            }
+
+            return http.Response.WriteAsJsonAsync(deliveries, http.RequestAborted);
+        });
         app.MapGet("/", http =>
         {
             http.Response.Redirect("/deliveries");
@@ -34,9 +46,9 @@ internal sealed class EmulatorPages(PaymentLedger ledger, WebhookSender webhooks
         var id = (string)http.Request.RouteValues["id"]!;
         var clientSecret = http.Request.Query["client_secret"].ToString();
         PaymentIntentRecord? intent;
-        lock (ledger.Gate)
+        lock (state.Gate)
         {
-            intent = ledger.FindByClientSecret(id, clientSecret);
+            intent = paymentIntents.FindByClientSecret(id, clientSecret);
         }
 
         if (intent is null)
@@ -72,11 +84,11 @@ internal sealed class EmulatorPages(PaymentLedger ledger, WebhookSender webhooks
         var authenticated = form["outcome"] == "complete";
         string? returnUrl = null;
         string? clientSecret = null;
-        lock (ledger.Gate)
+        lock (state.Gate)
         {
-            if (ledger.FindByClientSecret(id, form["client_secret"].ToString()) is { Status: "requires_action" } intent)
+            if (paymentIntents.FindByClientSecret(id, form["client_secret"].ToString()) is { Status: "requires_action" } intent)
             {
-                ledger.CompleteAuthentication(intent, authenticated);
+                paymentIntents.CompleteAuthentication(intent, authenticated);
                 returnUrl = intent.ReturnUrl;
                 clientSecret = intent.ClientSecret;
             }
@@ -107,31 +119,55 @@ internal sealed class EmulatorPages(PaymentLedger ledger, WebhookSender webhooks
 
     private Task ShowDeliveriesAsync(HttpContext http)
     {
-        var now = time.GetUtcNow();
+        List<(EventRecord Event, List<(string Label, WebhookDelivery Delivery)> Deliveries)> events;
+        long dropped;
+        int kept;
+        lock (state.Gate)
+        {
+            events = [.. state.Store.NewestFirst<EventRecord>().Take(EventsShown)
+                .Select(e => (e, e.Deliveries.Select(d => (d.Destination.Label, d.ToPublic())).ToList()))];
+            (dropped, kept) = (state.Store.Dropped, state.Store.Count);
+        }
+
+        var now = state.Time.GetUtcNow();
         var body = new StringBuilder();
-        body.Append("<p class=\"se-muted\">Events newest first, with every delivery attempt. The page refreshes every 5 seconds. ")
+        body.Append("<p class=\"se-muted\">Events newest first (at most ").Append(EventsShown).Append("), with every delivery attempt. The page refreshes every 5 seconds. ")
             .Append("<a href=\"/deliveries.json\">JSON</a></p>");
-        var events = webhooks.GetEvents();
+        body.Append("<p class=\"se-muted\">Keeping ").Append(kept.ToString(CultureInfo.InvariantCulture)).Append(" objects (limit ")
+            .Append(state.Store.MaxObjects.ToString(CultureInfo.InvariantCulture)).Append(", Emulator:MaxObjects");
+        if (state.Store.MaxAge is { } maxAge)
+        {
+            body.Append("; older than ").Append(Encode(maxAge.ToString())).Append(" dropped");
+        }
+
+        body.Append(')');
+        if (dropped > 0)
+        {
+            body.Append("; ").Append(dropped.ToString(CultureInfo.InvariantCulture)).Append(" older objects were dropped, oldest first, and can no longer be retrieved");
+        }
+
+        body.Append(".</p>");
         if (events.Count == 0)
         {
             body.Append("<p>No events yet.</p>");
         }
 
         body.Append("<table class=\"se-table\"><thead><tr><th>Created</th><th>Event</th><th>Type</th><th>Endpoint</th><th>Status</th><th>Attempts</th></tr></thead><tbody>");
-        foreach (var (eventId, type, created, deliveries) in events)
+        foreach (var (@event, deliveries) in events)
         {
-            var rows = deliveries.Count == 0 ? [null] : deliveries.Cast<WebhookDelivery?>().ToList();
-            foreach (var delivery in rows)
+            var created = DateTimeOffset.FromUnixTimeSeconds(@event.Created);
+            var rows = deliveries.Count == 0 ? [null] : deliveries.Select(d => ((string, WebhookDelivery)?)d).ToList();
+            foreach (var row in rows)
             {
-                body.Append("<tr><td>").Append(Encode(Ago(now, created))).Append("</td><td><code>").Append(Encode(eventId))
-                    .Append("</code></td><td>").Append(Encode(type)).Append("</td>");
-                if (delivery is null)
+                body.Append("<tr><td>").Append(Encode(Ago(now, created))).Append("</td><td><code>").Append(Encode(@event.Id))
+                    .Append("</code></td><td>").Append(Encode(@event.Type)).Append("</td>");
+                if (row is not var (label, delivery))
                 {
                     body.Append("<td colspan=\"3\" class=\"se-muted\">no webhook endpoint registered</td></tr>");
                     continue;
                 }
 
-                body.Append("<td>").Append(Encode(delivery.Endpoint.ToString())).Append("</td><td class=\"se-status-")
+                body.Append("<td>").Append(Encode(label)).Append("</td><td class=\"se-status-")
                     .Append(delivery.Status.ToString().ToLowerInvariant()).Append("\">").Append(Encode(delivery.Status.ToString())).Append("</td><td><ol class=\"se-attempts\">");
                 foreach (var attempt in Enumerable.Reverse(delivery.Attempts))
                 {
