@@ -52,7 +52,11 @@ public sealed class WorkerHealth(TimeProvider time)
 
     private static string Describe(Exception error)
     {
-        var description = $"{error.GetType().Name}: {error.Message}";
+        // Wrappers (EF's "likely due to a transient failure") hide the cause an operator needs: name the innermost too.
+        var cause = error.GetBaseException();
+        var description = cause == error
+            ? $"{error.GetType().Name}: {error.Message}"
+            : $"{error.GetType().Name}: {error.Message} (cause: {cause.GetType().Name}: {cause.Message})";
         return description.Length > 1000 ? description[..1000] : description;
     }
 }

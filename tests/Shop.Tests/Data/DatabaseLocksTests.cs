@@ -36,11 +36,16 @@ public sealed class DatabaseLocksTests : IDisposable
         var survivor = NewInstanceLocks();
         await using var held = await dying.TryAcquireAsync("reconciliation", CancellationToken.None);
 
-        // The holder's connection ends as it does when its process dies: the server ends its session.
+        // The holder's connection ends as it does when its process dies: the server ends its session. Only this test's
+        // database: advisory locks are per database, and the server is shared with other tests. Termination is
+        // asynchronous, so wait (bounded) until the server has released the lock.
         await using (var db = _database.Open())
         {
             await db.Database.ExecuteSqlAsync(
-                $"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()");
+                $"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+            await Poll.UntilAsync(
+                () => db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").SingleAsync(),
+                held => held == 0, held => $"{held} advisory locks still held");
         }
 
         await using var taken = await survivor.TryAcquireAsync("reconciliation", CancellationToken.None);
