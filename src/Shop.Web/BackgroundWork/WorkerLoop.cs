@@ -56,6 +56,17 @@ public sealed class WorkerLoop(WorkerHealth health, TimeProvider time)
         }
     }
 
+    /// <summary>For a worker that runs a pass every <paramref name="interval"/> (the first at once), on the shop's clock.</summary>
+    public async Task RunEveryAsync(string worker, ILogger logger, TimeSpan interval, Func<CancellationToken, Task> passAsync, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        await RunAsync(worker, logger, async ct =>
+        {
+            await passAsync(ct);
+            return false;
+        }, async ct => await timer.WaitForNextTickAsync(ct), stoppingToken);
+    }
+
     /// <summary>For a worker whose pass ends with its own wait (or needs none between passes).</summary>
     public Task RunAsync(string worker, ILogger logger, Func<CancellationToken, Task> passAsync, CancellationToken stoppingToken, Backoff? backoff = null) =>
         RunAsync(worker, logger, async ct =>

@@ -38,12 +38,7 @@ public sealed class EventCatchUp(
             return;
         }
 
-        using var timer = new PeriodicTimer(settings.CatchUpInterval, time);
-        await loop.RunAsync(WorkerName, logger, async ct =>
-        {
-            await CatchUpAsync(ct);
-            return false;
-        }, async ct => await timer.WaitForNextTickAsync(ct), stoppingToken);
+        await loop.RunEveryAsync(WorkerName, logger, settings.CatchUpInterval, ct => CatchUpAsync(ct), stoppingToken);
     }
 
     /// <summary>

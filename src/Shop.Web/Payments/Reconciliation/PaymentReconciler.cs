@@ -36,12 +36,7 @@ public sealed class PaymentReconciler(
             return;
         }
 
-        using var timer = new PeriodicTimer(settings.Interval, time);
-        await loop.RunAsync(WorkerName, logger, async ct =>
-        {
-            await ReconcileDueOrdersAsync(ct);
-            return false;
-        }, async ct => await timer.WaitForNextTickAsync(ct), stoppingToken);
+        await loop.RunEveryAsync(WorkerName, logger, settings.Interval, ct => ReconcileDueOrdersAsync(ct), stoppingToken);
     }
 
     /// <summary>One pass over the orders due for a check. Returns how many were asked about (0 while another instance runs its pass).</summary>
