@@ -37,26 +37,27 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, ILogger<Strip
     {
         var before = known.Derive(order);
         var disputesBefore = known.Disputes.Keys.ToHashSet(StringComparer.Ordinal);
-        // Every fact is merged (no short-circuit): each one's newer state must be kept even when an earlier one was news.
-        var news = stripeEvent.Facts.Where(fact => known.Merge(db, fact) == FactMerge.News).ToList();
-        string description;
-        if (news.Count == 0)
+        var merges = stripeEvent.Facts.Select(fact => (Fact: fact, Merge: known.Merge(db, fact))).ToList();
+        var news = merges.Where(m => m.Merge == FactMerge.News).Select(m => m.Fact).ToList();
+        var description = stripeEvent.Facts.Count == 0
+            ? "Carries nothing about the payment"
+            : "Nothing new: Stripe has already told the shop this or something newer";
+        if (merges.Any(m => m.Merge != FactMerge.Stale))
         {
-            description = stripeEvent.Facts.Count == 0
-                ? "Carries nothing about the payment"
-                : "Nothing new: Stripe has already told the shop this or something newer";
-        }
-        else
-        {
+            // Also when a fact only moved its time: the order's version is the lock that keeps two instances from writing
+            // the same fact rows at once, and a later refresh must not overwrite news another instance just committed.
             var after = known.Derive(order);
             var transition = order.ApplyPayment(after.Standing, now);
-            foreach (var email in EmailsFor(order, before, after, news, disputesBefore, known, now))
+            if (news.Count > 0)
             {
-                db.Outbox.Add(email);
-            }
+                foreach (var email in EmailsFor(order, before, after, news, disputesBefore, known, now))
+                {
+                    db.Outbox.Add(email);
+                }
 
-            description = $"{transition}: {string.Join("; ", news.Select(f => f.Describe()))}";
-            Log(order, stripeEvent, transition, description);
+                description = $"{transition}: {string.Join("; ", news.Select(f => f.Describe()))}";
+                Log(order, stripeEvent, transition, description);
+            }
         }
 
         db.OrderTimeline.Add(new OrderTimelineEntry
