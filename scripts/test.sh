@@ -35,6 +35,7 @@ dotnet build Shop.sln -v quiet -nologo
 results=$(mktemp -d)
 status=0
 summary=""
+total_passed=0; total_failed=0; total_skipped=0
 for provider in $providers; do
   started=$SECONDS
   case "$provider" in
@@ -57,8 +58,11 @@ for provider in $providers; do
     e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + t - e))
   done
-  summary+="$provider: $passed passed, $failed failed, $skipped skipped ($((SECONDS - started)) s)"$'\n'
+  summary+="$provider ($((SECONDS - started)) s): $passed passed, $failed failed, $skipped skipped"$'\n'
+  total_passed=$((total_passed + passed)); total_failed=$((total_failed + failed)); total_skipped=$((total_skipped + skipped))
 done
 rm -rf "$results"
 printf '%s' "$summary"
+# The last line, plain, over both providers: what CI reads.
+echo "Total: $total_passed passed, $total_failed failed, $total_skipped skipped"
 exit "$status"

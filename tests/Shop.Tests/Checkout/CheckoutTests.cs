@@ -165,9 +165,10 @@ public sealed class CheckoutTests : IDisposable
     [Fact]
     public async Task A_gateway_timeout_keeps_the_order_and_the_retry_reuses_the_idempotency_key()
     {
-        using var session = _app.NewSession();
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Stripe:RequestTimeout"] = "00:00:02" });
+        using var session = app.NewSession();
         await session.AddToCartAsync("brass-pen");
-        _stripe.AnswerAfter(TimeSpan.FromSeconds(5));
+        _stripe.AnswerAfter(TimeSpan.FromSeconds(6));
 
         var failed = await session.CheckoutAsync();
 

@@ -120,10 +120,11 @@ public sealed class PaymentInFlightTests : IDisposable
     [Fact]
     public async Task A_timeout_then_a_corrected_email_reaches_the_payment_page()
     {
-        using var session = _app.NewSession();
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Stripe:RequestTimeout"] = "00:00:02" });
+        using var session = app.NewSession();
         await session.AddToCartAsync("brass-pen");
-        // Longer than Stripe:RequestTimeout (2 s): the shop gives up, but Stripe has the request and keeps its key.
-        _stripe.AnswerAfter(TimeSpan.FromSeconds(3));
+        // Longer than Stripe:RequestTimeout: the shop gives up, but Stripe has the request and keeps its key.
+        _stripe.AnswerAfter(TimeSpan.FromSeconds(6));
         var timedOut = await session.CheckoutAsync(WithEmail("ada@exmaple.com"));
         _stripe.AnswerNormally();
 

@@ -46,7 +46,6 @@ public sealed class ShopApp : WebApplicationFactory<Program>
             _settings["Stripe:PublishableKey"] = "pk_test_fake_key_for_tests";
             _settings["Stripe:ApiBase"] = stripe.Url;
             _settings["Stripe:MaxNetworkRetries"] = "0";
-            _settings["Stripe:RequestTimeout"] = "00:00:02";
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -52,11 +52,12 @@ public sealed class PaymentIntentFact : IPaymentFact
     public bool Failed => Status == "requires_payment_method" && FailureKey is not null;
 
     /// <summary>
-    /// Succeeded and canceled are final: nothing after them is news. Otherwise the later fact wins, and within one second
-    /// (Stripe's resolution) the one further along the PaymentIntent's life.
+    /// Succeeded and canceled are final: nothing after them is news, and succeeded (money moved) outranks even canceled,
+    /// which Stripe never sends after it. Otherwise the later fact wins, and within one second (Stripe's resolution) the
+    /// one further along the PaymentIntent's life.
     /// </summary>
     public bool Supersedes(PaymentIntentFact known) =>
-        Compare((IsFinal(Status), ObservedAt, Progress(Status), FailureKey ?? ""), (IsFinal(known.Status), known.ObservedAt, Progress(known.Status), known.FailureKey ?? "")) > 0;
+        Compare((Finality(Status), ObservedAt, Progress(Status), FailureKey ?? ""), (Finality(known.Status), known.ObservedAt, Progress(known.Status), known.FailureKey ?? "")) > 0;
 
     /// <summary>Says the same as <paramref name="other"/>, whenever each was observed.</summary>
     public bool SameStateAs(PaymentIntentFact other) =>
@@ -100,7 +101,12 @@ public sealed class PaymentIntentFact : IPaymentFact
         };
     }
 
-    private static bool IsFinal(string status) => status is "succeeded" or "canceled";
+    private static int Finality(string status) => status switch
+    {
+        "succeeded" => 2,
+        "canceled" => 1,
+        _ => 0,
+    };
 
     private static int Progress(string status) => status switch
     {

@@ -121,6 +121,16 @@ public sealed class PaymentDerivationTests
     }
 
     [Fact]
+    public void Succeeded_outranks_a_later_canceled_which_stripe_never_sends_after_it()
+    {
+        var succeeded = Intent("succeeded");
+        var canceled = Intent("canceled", at: s_t0.AddMinutes(1));
+
+        Assert.True(succeeded.Supersedes(canceled));
+        Assert.False(canceled.Supersedes(succeeded));
+    }
+
+    [Fact]
     public void Within_one_second_the_fact_further_along_wins_either_way_round()
     {
         var processing = Intent("processing");
