@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 providers=${SHOP_TEST_PROVIDERS:-Sqlite PostgreSql}
-# Each test host would otherwise watch its appsettings files: hundreds of hosts exhaust the machine's inotify instances
-# (128 per user), and the tests never change those files.
-export DOTNET_hostBuilder__reloadConfigOnChange=false
+# Each test host would otherwise watch its appsettings files and static files (asp-append-version) through inotify:
+# hundreds of hosts exhaust the machine's inotify instances (128 per user by default), and the tests never change those
+# files. Polling watchers need no inotify instance.
+export DOTNET_hostBuilder__reloadConfigOnChange=false DOTNET_USE_POLLING_FILE_WATCHER=1
 
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
