@@ -9,6 +9,7 @@ using Shop.Web.Orders;
 namespace Shop.Tests.MultiInstance;
 
 /// <summary>The outbox drained by several instances on one PostgreSQL database, with a real SMTP server counting what arrives.</summary>
+[Collection(WholeMachine.Name)]
 public sealed class OutboxClusterTests
 {
     private const string FromAddress = "orders@shop.test";
