@@ -9,8 +9,8 @@ using Shop.Web.Orders;
 namespace Shop.Web.Email;
 
 /// <summary>
-/// Sends the outbox's due messages over SMTP. Each batch is claimed with a lease first (a conditional update that only
-/// takes rows no one holds), so several shop instances on one database never send the same row at once; a batch goes
+/// Sends the outbox's due messages over SMTP. Each batch is claimed with a lease first (<see cref="OutboxClaim"/>: only
+/// rows no one holds), so several shop instances on one database never send the same row at once; a batch goes
 /// over one SMTP connection; each message is marked sent right after the server accepted it, so a crash in between
 /// re-sends at most that one message, with the same Message-Id. When the server cannot be reached or refuses our login,
 /// the whole sender backs off (its <see cref="WorkerLoop"/>) and the waiting messages keep their attempts.
@@ -50,48 +50,30 @@ public sealed class OutboxSender(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
-        var now = time.GetUtcNow();
-        var leaseUntil = now + smtp.LeaseDuration;
-        var claim = $"{_instance}/{Guid.NewGuid():N}";
-
-        var due = await Due(db.Outbox, now).OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(smtp.BatchSize).ToListAsync(cancellationToken);
-        if (due.Count == 0)
-        {
-            return 0;
-        }
-
-        // The conditions are repeated in the UPDATE itself, not only in the SELECT above: when two instances race
-        // for a row, the database re-checks them on the row it is about to change, so only one claim succeeds.
-        var claimed = await Due(db.Outbox.Where(m => due.Contains(m.Id)), now)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, claim).SetProperty(m => m.LockedUntil, leaseUntil), cancellationToken);
-        if (claimed == 0)
+        var claim = await OutboxClaim.TakeAsync(db, $"{_instance}/{Guid.NewGuid():N}", smtp.BatchSize, smtp.LeaseDuration, time, cancellationToken);
+        if (claim is null)
         {
             return 0;
         }
 
         try
         {
-            var rows = await db.Outbox.AsNoTracking().Where(m => m.LockedBy == claim).OrderBy(m => m.NextAttemptAt).ToListAsync(cancellationToken);
+            var rows = await db.Outbox.AsNoTracking().Where(m => m.LockedBy == claim.Token).OrderBy(m => m.NextAttemptAt).ToListAsync(cancellationToken);
             var orderIds = rows.Select(m => m.OrderId).Distinct().ToList();
             var orders = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
-            await SendAsync(db, smtp, rows, orders, claim, leaseUntil, cancellationToken);
-            return claimed;
+            await SendAsync(db, smtp, rows, orders, claim, cancellationToken);
+            return claim.Count;
         }
         finally
         {
             // Whatever this batch did not get to (stopping, lease running out, a crash of the loop) is free again at once
-            // rather than when the lease expires. Not cancellable: it runs precisely when the host is stopping.
-            await db.Outbox.Where(m => m.LockedBy == claim)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, (string?)null).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null),
-                    CancellationToken.None);
+            // rather than when the lease expires.
+            await claim.ReleaseAsync(db);
         }
     }
 
-    private static IQueryable<OutboxMessage> Due(IQueryable<OutboxMessage> outbox, DateTimeOffset now) =>
-        outbox.Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now));
-
-    private async Task SendAsync(ShopDbContext db, SmtpOptions smtp, List<OutboxMessage> rows, Dictionary<long, Order> orders, string claim,
-        DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    private async Task SendAsync(ShopDbContext db, SmtpOptions smtp, List<OutboxMessage> rows, Dictionary<long, Order> orders, OutboxClaim claim,
+        CancellationToken cancellationToken)
     {
         var client = NewClient(smtp);
         await using var renderer = composer.StartRendering();
@@ -100,13 +82,13 @@ public sealed class OutboxSender(
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
-                if (time.GetUtcNow() + (smtp.Timeout * 2) > leaseUntil)
+                if (claim.EndsWithin(smtp.Timeout * 2))
                 {
                     logger.LogWarning("The outbox batch's lease runs out; {Count} messages are left for the next batch", rows.Count - i);
                     return;
                 }
 
-                var message = await TryComposeAsync(db, smtp, row, orders[row.OrderId], renderer, claim, cancellationToken);
+                var message = await TryComposeAsync(db, smtp, row, orders[row.OrderId], renderer, claim.Token, cancellationToken);
                 if (message is null)
                 {
                     continue;
@@ -125,7 +107,7 @@ public sealed class OutboxSender(
                 {
                     logger.LogWarning(ex, "{EmailKind} email {OutboxId} for order {OrderId} was not accepted ({FailureKind})",
                         row.Kind, row.Id, orders[row.OrderId].PublicId, kind);
-                    await RecordFailureAsync(db, smtp, row, kind, ex, claim);
+                    await RecordFailureAsync(db, smtp, row, kind, ex, claim.Token);
                     if (!client.IsConnected || kind == DeliveryFailureKind.Transient)
                     {
                         // After a dropped or confused session, the next message starts on a fresh connection.
@@ -136,7 +118,7 @@ public sealed class OutboxSender(
                     continue;
                 }
 
-                await MarkSentAsync(db, row, claim);
+                await MarkSentAsync(db, row, claim.Token);
                 logger.LogInformation("{EmailKind} email {OutboxId} for order {OrderId} sent", row.Kind, row.Id, orders[row.OrderId].PublicId);
             }
 

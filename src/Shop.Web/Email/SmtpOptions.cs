@@ -58,7 +58,10 @@ public sealed class SmtpOptions
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How long a claimed batch belongs to one shop instance; if it dies, another instance takes the rows after this.</summary>
+    /// <summary>
+    /// How long a claimed batch belongs to one shop instance; if it dies, another instance takes the rows after this
+    /// (counted by the database's clock on PostgreSQL, so instances' clocks need not agree).
+    /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);

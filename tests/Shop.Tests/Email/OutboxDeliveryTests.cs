@@ -152,7 +152,8 @@ public sealed class OutboxDeliveryTests
         Assert.Equal(orders.Select(o => o.PublicId).Order(), shop.Inbox.Messages.Select(m => m.Subject.Split(' ')[^1]).Order());
     }
 
-    [Fact]
+    // On SQLite the lease is in the instances' clock, which the test moves; on PostgreSQL it is in the database's (below).
+    [SqliteFact]
     public async Task A_row_claimed_by_another_instance_is_left_alone_until_its_lease_expires()
     {
         await using var shop = await ShopWithInbox.StartAsync(smtpConfigured: false);
@@ -174,6 +175,37 @@ public sealed class OutboxDeliveryTests
         await shop.WaitForEmailAsync(order.PublicId);
         Assert.Equal(0, whileClaimed);
         Assert.Single(shop.Inbox.Messages);
+    }
+
+    [PostgreSqlFact]
+    public async Task On_PostgreSQL_a_lease_ends_by_the_database_clock_whatever_an_instance_clock_says()
+    {
+        await using var shop = await ShopWithInbox.StartAsync(smtpConfigured: false);
+        var order = await shop.PlaceOrderAsync();
+        await shop.SendEventAsync("payment_intent.succeeded", order);
+        await using (var db = shop.App.OpenDatabase())
+        {
+            // A real lease, short enough to wait for: the database's clock cannot be moved by a test.
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE "Outbox" SET "LockedBy" = 'another-instance', "LockedUntil" = now() + interval '10 seconds'
+                """);
+        }
+
+        await shop.RestartAsync();
+        // This instance's clock runs an hour ahead of the database's: by its own time the lease ended long ago.
+        shop.AdvanceAndWake(TimeSpan.FromHours(1));
+        await shop.SettleAsync();
+        var whileClaimed = shop.Inbox.Messages.Count;
+
+        // The sender's poll timer runs on the test's clock, so it is woken, as a new email would, until the lease ends.
+        await Poll.UntilAsync(() =>
+        {
+            shop.AdvanceAndWake(TimeSpan.Zero);
+            return shop.Inbox.Messages.Count;
+        }, count => count > 0, count => $"{count} emails", TimeSpan.FromSeconds(30));
+        await shop.SettleAsync();
+        Assert.Equal(0, whileClaimed);
+        Assert.Equal($"Your receipt for order {order.PublicId}", Assert.Single(shop.Inbox.Messages).Subject);
     }
 
     [Fact]

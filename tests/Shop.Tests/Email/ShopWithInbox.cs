@@ -101,8 +101,8 @@ public sealed class ShopWithInbox : IAsyncDisposable
     public static WorkerStatus? SenderStatus(ShopApp instance) =>
         instance.Services.GetRequiredService<WorkerHealth>().Find(OutboxSender.WorkerName);
 
-    public async Task<WorkerStatus> WaitForSenderAsync(Func<WorkerStatus, bool> condition, ShopApp? instance = null) =>
-        (await Poll.UntilAsync(() => SenderStatus(instance ?? _app), s => s is not null && condition(s), s => s?.ToString() ?? "not started"))!;
+    public Task<WorkerStatus> WaitForSenderAsync(Func<WorkerStatus, bool> condition, ShopApp? instance = null) =>
+        WaitForSenderOfAsync(instance ?? _app, condition);
 
     /// <summary>Moves the clock and wakes the sender, as a new email would, so it looks at once at what became due.</summary>
     public void AdvanceAndWake(TimeSpan by)
@@ -118,12 +118,14 @@ public sealed class ShopWithInbox : IAsyncDisposable
     /// Returns once a working sender has ended the pass it was in (or, idle, one more that this wakes): whatever it was
     /// sending has reached the inbox, so counting messages then shows every send, a duplicate included.
     /// </summary>
-    public async Task SettleAsync(ShopApp? instance = null)
+    public Task SettleAsync(ShopApp? instance = null) => SettleSenderAsync(instance ?? _app);
+
+    /// <summary><see cref="SettleAsync"/> for the sender of any shop instance, one of a cluster's say.</summary>
+    public static async Task SettleSenderAsync(ShopApp instance)
     {
-        instance ??= _app;
-        var passes = (await WaitForSenderAsync(_ => true, instance)).CompletedPasses;
+        var passes = (await WaitForSenderOfAsync(instance, _ => true)).CompletedPasses;
         Wake(instance);
-        await WaitForSenderAsync(s => s.CompletedPasses > passes, instance);
+        await WaitForSenderOfAsync(instance, s => s.CompletedPasses > passes);
     }
 
     public async Task<List<OutboxMessage>> OutboxAsync()
@@ -153,6 +155,9 @@ public sealed class ShopWithInbox : IAsyncDisposable
         _app = new ShopApp(Stripe, Settings(smtpConfigured), _database, TestServices);
         Client = _app.CreateClient();
     }
+
+    private static async Task<WorkerStatus> WaitForSenderOfAsync(ShopApp instance, Func<WorkerStatus, bool> condition) =>
+        (await Poll.UntilAsync(() => SenderStatus(instance), s => s is not null && condition(s), s => s?.ToString() ?? "not started"))!;
 
     private static void Wake(ShopApp instance) => instance.Services.GetRequiredService<OutboxSignal>().Notify();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.MultiInstance;
@@ -5,21 +6,40 @@ namespace Shop.Tests.MultiInstance;
 /// <summary>Several shop instances on one PostgreSQL database, as several servers behind a load balancer would be.</summary>
 public sealed class Cluster : IDisposable
 {
-    private Cluster(TestDatabase database, List<ShopApp> instances)
+    private readonly List<ShopApp> _instances = [];
+    private readonly StripeStub? _stripe;
+    private readonly IDictionary<string, string?>? _settings;
+
+    private Cluster(TestDatabase database, StripeStub? stripe, IDictionary<string, string?>? settings)
     {
         Database = database;
-        Instances = instances;
+        _stripe = stripe;
+        _settings = settings;
     }
 
     public TestDatabase Database { get; }
 
-    public IReadOnlyList<ShopApp> Instances { get; }
+    public IReadOnlyList<ShopApp> Instances => _instances;
 
     /// <summary>Instances on a new, empty database; none has started yet (a ShopApp starts at its first client).</summary>
-    public static Cluster Create(int count, StripeStub? stripe = null)
+    /// <param name="settings">Settings every instance gets, on top of <see cref="ShopApp"/>'s own.</param>
+    public static Cluster Create(int count, StripeStub? stripe = null, IDictionary<string, string?>? settings = null)
     {
-        var database = TestDatabase.Create();
-        return new Cluster(database, Enumerable.Range(0, count).Select(_ => new ShopApp(stripe, database: database)).ToList());
+        var cluster = new Cluster(TestDatabase.Create(), stripe, settings);
+        for (var i = 0; i < count; i++)
+        {
+            cluster.AddInstance();
+        }
+
+        return cluster;
+    }
+
+    /// <summary>One more instance on the cluster's database, with the cluster's settings; it starts at its first client.</summary>
+    public ShopApp AddInstance(Action<IServiceCollection>? testServices = null)
+    {
+        var instance = new ShopApp(_stripe, _settings, Database, testServices);
+        _instances.Add(instance);
+        return instance;
     }
 
     /// <summary>Starts every instance at the same moment and returns a client of each.</summary>
@@ -37,7 +57,7 @@ public sealed class Cluster : IDisposable
 
     public void Dispose()
     {
-        Instances.ToList().ForEach(instance => instance.Dispose());
+        _instances.ForEach(instance => instance.Dispose());
         Database.Dispose();
     }
 }

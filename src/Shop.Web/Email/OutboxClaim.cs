@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Shop.Web.Data;
+
+namespace Shop.Web.Email;
+
+/// <summary>
+/// A batch of due outbox rows that one sender pass holds for <see cref="SmtpOptions.LeaseDuration"/>: their LockedBy is
+/// its token. The claim is committed on its own, before any SMTP work; if the instance dies, the rows are free to
+/// another once the lease ends. Rows are found by <see cref="Token"/>; <see cref="ReleaseAsync"/> frees what is left.
+/// </summary>
+public sealed class OutboxClaim
+{
+    private readonly TimeProvider _time;
+    private readonly long _takenAt;
+    private readonly TimeSpan _lease;
+
+    private OutboxClaim(string token, int count, TimeProvider time, long takenAt, TimeSpan lease)
+    {
+        Token = token;
+        Count = count;
+        _time = time;
+        _takenAt = takenAt;
+        _lease = lease;
+    }
+
+    public string Token { get; }
+
+    public int Count { get; }
+
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> due rows not held by anyone. Null when none is free.
+    /// On PostgreSQL the lease is set and checked in the database's time (<c>now()</c>), so instances whose clocks
+    /// disagree still agree on when it ends; <c>FOR UPDATE SKIP LOCKED</c> lets concurrent claimers take different rows
+    /// instead of queueing behind each other. On SQLite (one process by design) dates are stored as binary ticks that
+    /// SQL cannot compute with, so the lease is in this instance's clock, as every other date there is.
+    /// "Due" (NextAttemptAt) is compared with this instance's clock on both: the shop writes NextAttemptAt from its own
+    /// clock, so an instance whose clock runs ahead sends early, and one behind sends late, by that skew. Only the
+    /// lease, which guards against double sends, has to be shared.
+    /// </summary>
+    public static async Task<OutboxClaim?> TakeAsync(ShopDbContext db, string token, int batchSize, TimeSpan lease, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        // Taken before the claim: the lease started no earlier than this, so a deadline counted from here is never late.
+        var takenAt = time.GetTimestamp();
+        var now = time.GetUtcNow();
+        var count = db.Database.IsNpgsql()
+            ? await TakeOnPostgreSqlAsync(db, token, batchSize, lease, now, cancellationToken)
+            : await TakeOnSqliteAsync(db, token, batchSize, lease, now, cancellationToken);
+        return count == 0 ? null : new OutboxClaim(token, count, time, takenAt, lease);
+    }
+
+    /// <summary>
+    /// Whether the lease ends within <paramref name="margin"/>: past it another instance may take the rows over. Measured
+    /// as time elapsed since the claim, which means the same on either clock.
+    /// </summary>
+    public bool EndsWithin(TimeSpan margin) => _time.GetElapsedTime(_takenAt) + margin >= _lease;
+
+    /// <summary>
+    /// Frees the rows this claim still holds (not sent yet, or not recorded), for the next pass of any instance rather
+    /// than when the lease ends. Not cancellable: it runs precisely when the host is stopping.
+    /// </summary>
+    public Task ReleaseAsync(ShopDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Outbox.Where(m => m.LockedBy == Token)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, (string?)null).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null),
+                CancellationToken.None);
+    }
+
+    private static async Task<int> TakeOnPostgreSqlAsync(ShopDbContext db, string token, int batchSize, TimeSpan lease, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        // One statement, so one transaction of its own: committed before the first SMTP byte. Rows another claimer has
+        // locked at this moment are skipped, not waited for; the lease conditions are checked under the row lock.
+        return await db.Database.ExecuteSqlAsync($"""
+            WITH due AS (
+                SELECT "Id" FROM "Outbox"
+                WHERE "Status" = {nameof(OutboxStatus.Pending)} AND "NextAttemptAt" <= {now}
+                  AND ("LockedUntil" IS NULL OR "LockedUntil" < now())
+                ORDER BY "NextAttemptAt"
+                LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED)
+            UPDATE "Outbox" AS o SET "LockedBy" = {token}, "LockedUntil" = now() + {lease}
+            FROM due WHERE o."Id" = due."Id"
+            """, cancellationToken);
+    }
+
+    private static async Task<int> TakeOnSqliteAsync(ShopDbContext db, string token, int batchSize, TimeSpan lease, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var due = await Due(db.Outbox, now).OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(batchSize).ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        // The conditions are repeated in the UPDATE itself, not only in the SELECT above: should a second process race
+        // for a row, the database re-checks them on the row it is about to change, so only one claim succeeds.
+        var leaseUntil = now + lease;
+        return await Due(db.Outbox.Where(m => due.Contains(m.Id)), now)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, token).SetProperty(m => m.LockedUntil, leaseUntil), cancellationToken);
+    }
+
+    private static IQueryable<OutboxMessage> Due(IQueryable<OutboxMessage> outbox, DateTimeOffset now) =>
+        outbox.Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now));
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Shop.Emulator.Inbox;
+using Shop.Tests.Email;
+using Shop.Tests.Infrastructure;
+using Shop.Web.Email;
+using Shop.Web.Orders;
+
+namespace Shop.Tests.MultiInstance;
+
+/// <summary>The outbox drained by several instances on one PostgreSQL database, with a real SMTP server counting what arrives.</summary>
+[Collection(WholeMachine.Name)]
+public sealed class OutboxClusterTests
+{
+    private const string FromAddress = "orders@shop.test";
+
+    [PostgreSqlFact]
+    public async Task A_thousand_due_emails_drained_by_three_instances_each_reach_the_smtp_server_exactly_once()
+    {
+        await using var inbox = await DevInbox.StartAsync(new DevInboxOptions { SmtpPort = 0, HttpPort = 0, Capacity = 2000 });
+        using var cluster = Cluster.Create(3, settings: SmtpSettings(inbox, batchSize: 50));
+        var clients = await cluster.StartAllAsync();
+
+        var queued = await QueueReceiptsAsync(cluster, 1000);
+
+        await WaitUntilAllSentAsync(cluster, TimeSpan.FromMinutes(3));
+        // Every batch that was in flight has ended, so a second send of any row would be in the inbox by now.
+        await Task.WhenAll(cluster.Instances.Select(ShopWithInbox.SettleSenderAsync));
+        Assert.Equal(queued.Select(MessageIdOf).Order(), inbox.Messages.Select(m => m.MessageId).Order());
+        Array.ForEach(clients, client => client.Dispose());
+    }
+
+    /// <summary>
+    /// What is simulated: a process killed between the SMTP server's "250 accepted" and its own UPDATE to Sent. The first
+    /// instance's database is cut at that moment (every command fails, as for a process whose connections are gone), then
+    /// the instance is stopped; its cleanup runs but reaches nothing, so its claim stays in the database until the lease
+    /// ends, as a killed process would leave it. The server really holds the message, and the instance never recorded it.
+    /// </summary>
+    [PostgreSqlFact]
+    public async Task An_instance_dying_in_the_middle_of_its_batch_leaves_the_rest_to_another_after_the_lease_and_only_the_unrecorded_email_goes_out_twice()
+    {
+        const int count = 20;
+        const int dyingAt = 10;
+        await using var inbox = await DevInbox.StartAsync(new DevInboxOptions { SmtpPort = 0, HttpPort = 0 });
+        // A real lease, short enough to wait for (the database's clock cannot be moved by a test), long enough for the
+        // first instance to reach the eleventh email on a busy machine: a batch stops two SMTP timeouts before its lease ends.
+        using var cluster = Cluster.Create(0, settings: SmtpSettings(inbox, batchSize: count, timeout: "00:00:02", lease: "00:00:15"));
+        var cut = new DatabaseFault();
+        var dying = cluster.AddInstance(cut.AddTo);
+        _ = dying.Server;
+        // The server stalls at the recipient of the eleventh email until the test has cut the first instance's database.
+        using var stalled = new ManualResetEventSlim();
+        using var resume = new ManualResetEventSlim();
+        var victim = CustomerEmail(dyingAt);
+        inbox.RejectRecipient = address =>
+        {
+            if (address == victim && !stalled.IsSet)
+            {
+                stalled.Set();
+                resume.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return false;
+        };
+        var queued = await QueueReceiptsAsync(cluster, count);
+        Assert.True(stalled.Wait(TimeSpan.FromSeconds(30)), "The first instance never reached the eleventh email.");
+        cut.Arm(_ => true, () => new TimeoutException("The instance is gone."));
+        resume.Set();
+        await inbox.WaitForMessageAsync(m => m.To.Contains(victim), TimeSpan.FromSeconds(15));
+        await Poll.UntilAsync(() => cut.Thrown, thrown => thrown > 0, thrown => $"{thrown} commands failed");
+        await dying.DisposeAsync();
+        DateTimeOffset leaseEnd;
+        await using (var db = cluster.Database.Open())
+        {
+            leaseEnd = (await db.Outbox.MaxAsync(m => m.LockedUntil))!.Value;
+        }
+
+        var survivor = cluster.AddInstance();
+        _ = survivor.Server;
+
+        await WaitUntilAllSentAsync(cluster, TimeSpan.FromSeconds(60));
+        await ShopWithInbox.SettleSenderAsync(survivor);
+        var received = inbox.Messages;
+        var expected = queued.Select(MessageIdOf).Append(MessageIdOf(queued[dyingAt])).Order();
+        Assert.Equal(expected, received.Select(m => m.MessageId).Order());
+        Assert.All(received.Skip(dyingAt + 1), email => Assert.True(email.ReceivedAt > leaseEnd, $"{email} was sent before the lease ended at {leaseEnd:O}."));
+    }
+
+    private static Dictionary<string, string?> SmtpSettings(DevInbox inbox, int batchSize, string timeout = "00:00:05", string lease = "00:05:00") => new()
+    {
+        ["Shop:PublicBaseUrl"] = "https://shop.test/",
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = inbox.SmtpPort.ToString(CultureInfo.InvariantCulture),
+        ["Smtp:Security"] = "None",
+        ["Smtp:From:Address"] = FromAddress,
+        ["Smtp:BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
+        ["Smtp:Timeout"] = timeout,
+        ["Smtp:LeaseDuration"] = lease,
+        ["Smtp:PollInterval"] = "00:00:00.200",
+    };
+
+    private static string CustomerEmail(int index) => $"customer-{index:D4}@example.com";
+
+    private static string MessageIdOf(OutboxMessage row) => row.MessageId("shop.test");
+
+    /// <summary>
+    /// Orders and their receipts written straight into the database in one transaction, as many checkouts and webhooks
+    /// would have left them: every row due at once, in a known order.
+    /// </summary>
+    private static async Task<List<OutboxMessage>> QueueReceiptsAsync(Cluster cluster, int count)
+    {
+        await using var db = cluster.Database.Open();
+        var product = await db.Products.OrderBy(p => p.Id).FirstAsync();
+        var now = DateTimeOffset.UtcNow;
+        var orders = Enumerable.Range(0, count).Select(i => Order.Place(
+            new CustomerDetails(CustomerEmail(i), $"Customer {i}", new ShippingAddress { Line1 = "1 Main St", City = "Springfield", PostalCode = "12345", Country = "US" }),
+            [new OrderLine { ProductId = product.Id, ProductName = product.Name, UnitPriceMinorUnits = product.PriceMinorUnits, Currency = product.Currency, Quantity = 1 }],
+            product.Currency, now)).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        db.Orders.AddRange(orders);
+        await db.SaveChangesAsync();
+        var rows = orders.Select((order, i) => OutboxMessage.Queue(order.Id, CustomerEmailKind.Receipt, "receipt", order.TotalMinorUnits,
+            now.AddMilliseconds(i - count))).ToList();
+        db.Outbox.AddRange(rows);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return rows;
+    }
+
+    private static async Task WaitUntilAllSentAsync(Cluster cluster, TimeSpan timeout) =>
+        await Poll.UntilAsync(async () =>
+        {
+            await using var db = cluster.Database.Open();
+            return await db.Outbox.GroupBy(m => m.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync();
+        }, counts => counts.All(c => c.Status == OutboxStatus.Sent), counts => string.Join(", ", counts.Select(c => $"{c.Count} {c.Status}")), timeout);
+}
