@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Shop.Tests.MultiInstance;
@@ -67,11 +65,9 @@ public sealed class ClusterScript : IAsyncDisposable
 
     public static async Task<ClusterScript> StartAsync()
     {
-        // Not CreateTempSubdirectory: its folders are 0700, and PostgreSQL runs as the postgres user (postgres.sh),
-        // which must reach its own folder inside.
-        var directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"shop-cluster-test-{Guid.NewGuid():N}")).FullName;
+        var directory = LocalServers.NewFolder("shop-cluster-test");
         // nginx, the instances, the emulator's API, SMTP and inbox pages, and PostgreSQL, one after the other.
-        var firstPort = FreeConsecutivePorts(Instances + 5);
+        var firstPort = LocalServers.FreeConsecutivePorts(Instances + 5);
         var postgres = new Dictionary<string, string>
         {
             ["SHOP_POSTGRES_PORT"] = (firstPort + Instances + 4).ToString(CultureInfo.InvariantCulture),
@@ -80,8 +76,8 @@ public sealed class ClusterScript : IAsyncDisposable
         var start = new ProcessStartInfo("setsid")
         {
             // setsid makes the script the leader of a new process group: Dispose stops the group, whatever it started.
-            ArgumentList = { Path.Combine(RepositoryRoot, "scripts", "cluster.sh"), Instances.ToString(CultureInfo.InvariantCulture) },
-            WorkingDirectory = RepositoryRoot,
+            ArgumentList = { LocalServers.Script("cluster.sh"), Instances.ToString(CultureInfo.InvariantCulture) },
+            WorkingDirectory = LocalServers.RepositoryRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -145,7 +141,7 @@ public sealed class ClusterScript : IAsyncDisposable
         }
 
         // The script stops its PostgreSQL itself; a script killed before its trap ran could not.
-        await RunAsync(Path.Combine(RepositoryRoot, "scripts", "postgres.sh"), ["stop"], _postgres);
+        await LocalServers.RunAsync(LocalServers.Script("postgres.sh"), ["stop"], _postgres);
         var leftOver = await WaitForGroupToEndAsync();
         _script.Dispose();
         Directory.Delete(_directory, recursive: true);
@@ -202,67 +198,5 @@ public sealed class ClusterScript : IAsyncDisposable
         kill.StandardError.ReadToEnd();
         kill.WaitForExit();
         return kill.ExitCode == 0;
-    }
-
-    private static async Task RunAsync(string file, string[] arguments, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        await process.WaitForExitAsync();
-    }
-
-    /// <summary>
-    /// A block of free ports below Linux's ephemeral range (32768 and up), so that no outgoing connection of another
-    /// process takes one between this check and the script's start.
-    /// </summary>
-    private static int FreeConsecutivePorts(int count)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var first = Random.Shared.Next(20_000, 32_000 - count);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var port = first; port < first + count; port++)
-                {
-                    var listener = new TcpListener(IPAddress.Loopback, port);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-
-                return first;
-            }
-            catch (SocketException)
-            {
-                // One of them is taken: try another block.
-            }
-            finally
-            {
-                listeners.ForEach(listener => listener.Stop());
-            }
-        }
-
-        throw new InvalidOperationException($"No {count} consecutive free ports between 20000 and 32000.");
-    }
-
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Shop.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Shop.sln above {AppContext.BaseDirectory}.");
     }
 }
