@@ -73,6 +73,9 @@ public sealed class ClusterSmokeTests : IAsyncLifetime
         var receipt = Assert.Single(toAda);
         Assert.Contains("receipt", receipt.Subject, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("$24.00", receipt.Text, StringComparison.Ordinal);
+        // Round-robin really spread the requests over both instances.
+        var accessLog = cluster.AccessLog;
+        Assert.All(cluster.InstancePorts, port => Assert.Contains($"upstream=127.0.0.1:{port}", accessLog, StringComparison.Ordinal));
     }
 
     private static async Task<int> CountUnsentEmailsAsync(ClusterScript cluster)

@@ -32,6 +32,7 @@ public sealed class ClusterScript : IAsyncDisposable
         StripeUrl = new Uri($"http://127.0.0.1:{firstPort + Instances + 1}");
         InboxUrl = new Uri($"http://127.0.0.1:{firstPort + Instances + 3}");
         DatabaseConnectionString = $"Host=127.0.0.1;Port={firstPort + Instances + 4};Username=shop;Password=shop;Database=shop";
+        InstancePorts = [.. Enumerable.Range(firstPort + 1, Instances)];
     }
 
     public const int Instances = 2;
@@ -46,6 +47,11 @@ public sealed class ClusterScript : IAsyncDisposable
     public Uri InboxUrl { get; }
 
     public string DatabaseConnectionString { get; }
+
+    public IReadOnlyList<int> InstancePorts { get; }
+
+    /// <summary>nginx's access log: each request with the instance that served it ("upstream=127.0.0.1:PORT").</summary>
+    public string AccessLog => File.ReadAllText(Path.Combine(_directory, "cluster", "nginx-access.log"));
 
     /// <summary>The script's output so far, for failure messages.</summary>
     public string Output
