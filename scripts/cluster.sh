@@ -86,6 +86,9 @@ settings=(
   "ConnectionStrings__Shop=$connection"
   "Shop__PublicBaseUrl=http://localhost:$port"
   "OfflineMode__Enabled=false"
+  # A deployment's settings do not change under it; watching them would cost each instance inotify instances, of
+  # which a user has 128 on this kind of machine.
+  "DOTNET_hostBuilder__reloadConfigOnChange=false"
 )
 if [ -z "${Stripe__SecretKey:-}" ]; then
   dotnet publish src/Shop.Emulator -c Release -o "$dir/emulator" -v quiet -nologo >>"$dir/publish.log" 2>&1 || { cat "$dir/publish.log" >&2; exit 1; }

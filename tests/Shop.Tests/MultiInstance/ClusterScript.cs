@@ -150,10 +150,21 @@ public sealed class ClusterScript : IAsyncDisposable
         await LocalServers.RunAsync(LocalServers.Script("postgres.sh"), ["stop"], _postgres);
         var leftOver = await WaitForGroupToEndAsync();
         _script.Dispose();
+        KeepLogs();
         Directory.Delete(_directory, recursive: true);
         if (leftOver)
         {
             throw new InvalidOperationException("scripts/cluster.sh left processes running after SIGTERM; they were killed. Its output:\n" + Output);
+        }
+    }
+
+    /// <summary>The last run's logs (every instance, the emulator, nginx, PostgreSQL) stay in the test output, for a failure.</summary>
+    private void KeepLogs()
+    {
+        var kept = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "cluster-logs"));
+        foreach (var log in Directory.EnumerateFiles(_directory, "*.log", SearchOption.AllDirectories))
+        {
+            File.Copy(log, Path.Combine(kept.FullName, Path.GetFileName(log)), overwrite: true);
         }
     }
 
