@@ -6,7 +6,9 @@
 # every instance points at them, and the emulator's webhooks go through nginx like Stripe's would.
 # With real keys (Stripe__SecretKey, Stripe__PublishableKey, Stripe__WebhookSecrets__0 and Smtp__* in the environment)
 # the instances use them; forward Stripe's events to http://localhost:5000/webhooks/stripe (scripts/stripe-listen.sh).
-# SHOP_CLUSTER_PORT (5000), SHOP_CLUSTER_DIR (/tmp/shop-cluster) and SHOP_CLUSTER_DATABASE (shop) change the defaults.
+# SHOP_CLUSTER_PORT (5000), SHOP_CLUSTER_DIR (/tmp/shop-cluster) and SHOP_CLUSTER_DATABASE (shop) change the defaults;
+# SHOP_CLUSTER_INSTANCE_PORT (5101, the first instance's), SHOP_CLUSTER_STRIPE_PORT (12111), SHOP_CLUSTER_SMTP_PORT (2525),
+# SHOP_CLUSTER_INBOX_PORT (5080) and postgres.sh's SHOP_POSTGRES_PORT / SHOP_POSTGRES_DIR let it run beside another shop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -16,8 +18,10 @@ instances=${1:-3}
 port=${SHOP_CLUSTER_PORT:-5000}
 dir=${SHOP_CLUSTER_DIR:-/tmp/shop-cluster}
 database=${SHOP_CLUSTER_DATABASE:-shop}
-stripe_port=12111
-first_instance_port=5101
+first_instance_port=${SHOP_CLUSTER_INSTANCE_PORT:-5101}
+stripe_port=${SHOP_CLUSTER_STRIPE_PORT:-12111}
+smtp_port=${SHOP_CLUSTER_SMTP_PORT:-2525}
+inbox_port=${SHOP_CLUSTER_INBOX_PORT:-5080}
 
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   [ "$(id -u)" -eq 0 ] || { echo "cluster.sh needs nginx: sudo apt-get install -y nginx" >&2; exit 1; }
@@ -36,7 +40,9 @@ stop_all() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if $stop_postgres; then scripts/postgres.sh stop || true; fi
 }
-trap stop_all INT TERM EXIT
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Waits until a URL answers (any HTTP status), or fails naming the log to read.
 wait_for() {
@@ -54,7 +60,7 @@ wait_for() {
 in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ports=("$port")
 for i in $(seq 1 "$instances"); do ports+=($((first_instance_port + i - 1))); done
-[ -z "${Stripe__SecretKey:-}" ] && ports+=("$stripe_port" 2525 5080)
+[ -z "${Stripe__SecretKey:-}" ] && ports+=("$stripe_port" "$smtp_port" "$inbox_port")
 for p in "${ports[@]}"; do
   if in_use "$p"; then echo "cluster.sh: port $p is already in use (by another shop or emulator?); stop that first" >&2; exit 1; fi
 done
@@ -80,15 +86,19 @@ settings=(
   "ConnectionStrings__Shop=$connection"
   "Shop__PublicBaseUrl=http://localhost:$port"
   "OfflineMode__Enabled=false"
+  # A deployment's settings do not change under it; watching them would cost each instance inotify instances, of
+  # which a user has 128 on this kind of machine.
+  "DOTNET_hostBuilder__reloadConfigOnChange=false"
 )
 if [ -z "${Stripe__SecretKey:-}" ]; then
   dotnet publish src/Shop.Emulator -c Release -o "$dir/emulator" -v quiet -nologo >>"$dir/publish.log" 2>&1 || { cat "$dir/publish.log" >&2; exit 1; }
   SHOP_StripeEmulator__Port=$stripe_port \
   SHOP_StripeEmulator__WebhookSecret=whsec_local_emulator \
   SHOP_StripeEmulator__WebhookEndpoints__0="http://127.0.0.1:$port/webhooks/stripe" \
-    dotnet "$dir/emulator/Shop.Emulator.dll" >"$dir/emulator.log" 2>&1 &
+    dotnet "$dir/emulator/Shop.Emulator.dll" --smtp-port "$smtp_port" --inbox-port "$inbox_port" >"$dir/emulator.log" 2>&1 &
   pids+=($!)
   wait_for "http://127.0.0.1:$stripe_port/deliveries" "$dir/emulator.log"
+  wait_for "http://127.0.0.1:$inbox_port/inbox" "$dir/emulator.log"
   settings+=(
     "Stripe__SecretKey=sk_test_local_emulator"
     "Stripe__PublishableKey=pk_test_local_emulator"
@@ -96,7 +106,7 @@ if [ -z "${Stripe__SecretKey:-}" ]; then
     "Stripe__JsUrl=http://127.0.0.1:$stripe_port/v3"
     "Stripe__WebhookSecrets__0=whsec_local_emulator"
     "Smtp__Host=127.0.0.1"
-    "Smtp__Port=2525"
+    "Smtp__Port=$smtp_port"
     "Smtp__Security=None"
     "Smtp__From__Address=orders@shop.localhost"
   )
@@ -127,7 +137,7 @@ wait_for "http://127.0.0.1:$port/" "$dir/nginx.log"
 
 echo "Shop:          http://localhost:$port  (nginx, round-robin over $instances instances on ports $first_instance_port-$((first_instance_port + instances - 1)))"
 if [ -z "${Stripe__SecretKey:-}" ]; then
-  echo "Dev inbox:     http://127.0.0.1:5080/inbox"
+  echo "Dev inbox:     http://127.0.0.1:$inbox_port/inbox  (SMTP 127.0.0.1:$smtp_port)"
   echo "Deliveries:    http://127.0.0.1:$stripe_port/deliveries  (the emulator's webhooks, through nginx)"
 fi
 echo "Database:      $connection"

@@ -6,7 +6,10 @@ using Shop.Emulator.Stripe;
 
 namespace Shop.Emulator;
 
-/// <summary>Runs the emulators standalone: <c>dotnet run --project src/Shop.Emulator -- --port 12111</c>.</summary>
+/// <summary>
+/// Runs the emulators standalone: <c>dotnet run --project src/Shop.Emulator -- --port 12111 --smtp-port 2525 --inbox-port 5080</c>
+/// (or <c>SHOP_StripeEmulator__Port</c>, <c>SHOP_DevInbox__SmtpPort</c>, <c>SHOP_DevInbox__HttpPort</c>).
+/// </summary>
 public static class EmulatorProgram
 {
     public static async Task Main(string[] args)
@@ -23,11 +26,18 @@ public static class EmulatorProgram
         Console.WriteLine($"Deliveries:     {stripe.DeliveriesUrl}");
         Console.WriteLine($"Webhook secret: {stripe.WebhookSecret}");
 
-        await using var inbox = await DevInbox.StartAsync(new DevInboxOptions { SmtpPort = 2525, HttpPort = 5080 }, loggerFactory);
+        await using var inbox = await DevInbox.StartAsync(InboxOptions(configuration), loggerFactory);
         Console.WriteLine($"Dev inbox:      {inbox.WebUrl}  (SMTP 127.0.0.1:{inbox.SmtpPort})");
 
         await WaitForShutdownAsync();
     }
+
+    /// <summary>The inbox's ports, chosen like the Stripe port: a command-line switch, else the DevInbox section.</summary>
+    private static DevInboxOptions InboxOptions(IConfiguration configuration) => new()
+    {
+        SmtpPort = configuration.GetValue<int?>("smtp-port") ?? configuration.GetValue<int?>("DevInbox:SmtpPort") ?? 2525,
+        HttpPort = configuration.GetValue<int?>("inbox-port") ?? configuration.GetValue<int?>("DevInbox:HttpPort") ?? 5080,
+    };
 
     private static Task WaitForShutdownAsync()
     {

@@ -10,19 +10,21 @@ namespace Shop.Tests.Browser;
 
 /// <summary>
 /// The shop on a real port in offline mode (its Stripe emulator and inbox in-process, webhooks over HTTP, emails over
-/// SMTP), and Debian's Chromium driven by Playwright. Playwright cannot download a browser here; scripts/test.sh installs it.
+/// SMTP), and Debian's Chromium in front of it.
 /// </summary>
 public sealed class BrowserCheckout : IAsyncDisposable
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     private readonly ShopApp _app;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private readonly Chromium _chromium;
 
-    private BrowserCheckout(ShopApp app) => _app = app;
+    private BrowserCheckout(ShopApp app, Uri shopUrl, Chromium chromium)
+    {
+        _app = app;
+        ShopUrl = shopUrl;
+        _chromium = chromium;
+    }
 
-    public Uri ShopUrl { get; private set; } = null!;
+    public Uri ShopUrl { get; }
 
     public DevInbox Inbox => _app.Services.GetRequiredService<LocalEmulators>().Inbox;
 
@@ -37,60 +39,22 @@ public sealed class BrowserCheckout : IAsyncDisposable
             ["OfflineMode:SmtpPort"] = "0",
             ["OfflineMode:InboxPort"] = "0",
         });
-        app.UseKestrel(0);
+        // An explicit loopback listener on port 0: UseKestrel(0) fell back to Kestrel's default http://localhost:5000,
+        // which collides with a shop a developer (or another test run) already has there.
+        app.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         app.StartServer();
-        var checkout = new BrowserCheckout(app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        checkout.ShopUrl = new Uri(address);
-
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"Browser tests need Chromium at {ChromiumPath}: run scripts/test.sh, or apt-get install -y chromium.");
-        }
-
-        checkout._playwright = await Playwright.CreateAsync();
-        checkout._browser = await checkout._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        return checkout;
+        return new BrowserCheckout(app, new Uri(address), await Chromium.LaunchAsync());
     }
 
-    public async Task<IPage> NewPageAsync()
-    {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = ShopUrl.ToString() });
-        context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
-    }
+    public Task<IPage> NewPageAsync() => _chromium.NewPageAsync(ShopUrl);
 
     /// <summary>Runs a browser scenario; on failure keeps a screenshot and the page's HTML under the test output.</summary>
-    public static async Task RecordingFailuresAsync(IPage page, string name, Func<Task> scenario)
-    {
-        try
-        {
-            await scenario();
-        }
-        catch (Exception)
-        {
-            // Only records the evidence; the failure itself goes on to fail the test.
-            var folder = Path.Combine(AppContext.BaseDirectory, "browser-failures");
-            Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-            await File.WriteAllTextAsync(Path.Combine(folder, name + ".html"), await page.ContentAsync());
-            throw;
-        }
-    }
+    public static Task RecordingFailuresAsync(IPage page, string name, Func<Task> scenario) => Chromium.RecordingFailuresAsync(page, name, scenario);
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
+        await _chromium.DisposeAsync();
         await _app.DisposeAsync();
     }
 }

@@ -73,28 +73,9 @@ public sealed class BrowserCheckoutTests : IAsyncLifetime
 
     private static async Task BuyCanvasToteAsync(IPage page, string email)
     {
-        await page.GotoAsync("/products/canvas-tote");
+        await Storefront.BuyCanvasToteAsync(page, email);
         await Expect(page.Locator("#test-mode-banner")).ToContainTextAsync("Test mode: local emulator");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
-        await Expect(page.Locator("#cart-total")).ToHaveTextAsync("$24.00");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Checkout" }).ClickAsync();
-
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Full name").FillAsync("Test Customer");
-        await page.GetByLabel("Address", new() { Exact = true }).FillAsync("1 Test Street");
-        await page.GetByLabel("City").FillAsync("Testville");
-        await page.GetByLabel("Postal code").FillAsync("12345");
-        await page.GetByLabel("Country").SelectOptionAsync("US");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
-
-        await Expect(page).ToHaveURLAsync(new Regex("/orders/ord_[0-9a-f]+/pay$"));
     }
 
-    private static async Task PayAsync(IPage page, string cardNumber)
-    {
-        await page.Locator("input[name=cardnumber]").FillAsync(cardNumber);
-        await page.Locator("input[name=exp-date]").FillAsync("12 / 34");
-        await page.Locator("input[name=cvc]").FillAsync("123");
-        await page.Locator("#pay-button").ClickAsync();
-    }
+    private static Task PayAsync(IPage page, string cardNumber) => Storefront.PayAsync(page, cardNumber);
 }

@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Shop.Tests.Browser;
+
+/// <summary>What a customer does in the shop's pages, step by step, for any shop a browser can reach.</summary>
+public static class Storefront
+{
+    /// <summary>Puts the $24.00 canvas tote in the cart and checks out, up to the payment page of a new order.</summary>
+    public static async Task BuyCanvasToteAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/products/canvas-tote");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.Locator("#cart-total")).ToHaveTextAsync("$24.00");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Checkout" }).ClickAsync();
+
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Full name").FillAsync("Test Customer");
+        await page.GetByLabel("Address", new() { Exact = true }).FillAsync("1 Test Street");
+        await page.GetByLabel("City").FillAsync("Testville");
+        await page.GetByLabel("Postal code").FillAsync("12345");
+        await page.GetByLabel("Country").SelectOptionAsync("US");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/orders/ord_[0-9a-f]+/pay$"));
+    }
+
+    public static async Task PayAsync(IPage page, string cardNumber)
+    {
+        await page.Locator("input[name=cardnumber]").FillAsync(cardNumber);
+        await page.Locator("input[name=exp-date]").FillAsync("12 / 34");
+        await page.Locator("input[name=cvc]").FillAsync("123");
+        await page.Locator("#pay-button").ClickAsync();
+    }
+}
