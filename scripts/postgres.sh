@@ -64,6 +64,8 @@ start() {
   psql_admin <<SQL
 SELECT 'CREATE ROLE $role LOGIN CREATEDB PASSWORD ''$password''' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role')\gexec
 SELECT 'CREATE DATABASE $database OWNER $role' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$database')\gexec
+-- DROP DATABASE ... WITH (FORCE) (the tests' clean-up) must also end an autovacuum worker that is on that database.
+GRANT pg_signal_backend TO $role;
 SQL
   url
 }

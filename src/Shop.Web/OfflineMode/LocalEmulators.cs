@@ -90,7 +90,7 @@ public sealed class LocalEmulators(
 
         Stripe.AddWebhookEndpoint(url.Uri);
         loggerFactory.CreateLogger<LocalEmulators>().LogInformation(
-            "Test mode: local Stripe emulator at {StripeUrl} sends webhooks to {WebhookUrl}; emails go to {InboxUrl}", StripeBaseUrl, url.Uri, InboxUrl);
+            "Offline mode: local Stripe emulator at {StripeUrl} sends webhooks to {WebhookUrl}; emails go to {InboxUrl}", StripeBaseUrl, url.Uri, InboxUrl);
     }
 
     /// <summary>

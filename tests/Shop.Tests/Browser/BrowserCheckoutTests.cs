@@ -74,7 +74,7 @@ public sealed class BrowserCheckoutTests : IAsyncLifetime
     private static async Task BuyCanvasToteAsync(IPage page, string email)
     {
         await Storefront.BuyCanvasToteAsync(page, email);
-        await Expect(page.Locator("#test-mode-banner")).ToContainTextAsync("Test mode: local emulator");
+        await Expect(page.Locator("#offline-mode-banner")).ToContainTextAsync("Offline mode: local Stripe emulator");
     }
 
     private static Task PayAsync(IPage page, string cardNumber) => Storefront.PayAsync(page, cardNumber);
