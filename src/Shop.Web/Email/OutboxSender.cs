@@ -186,7 +186,8 @@ public sealed class OutboxSender(
         }
     }
 
-    private static async Task ConnectAsync(SmtpClient client, SmtpOptions smtp, CancellationToken cancellationToken)
+    /// <summary>Connects and logs in as configured; also the health check's SMTP probe.</summary>
+    internal static async Task ConnectAsync(SmtpClient client, SmtpOptions smtp, CancellationToken cancellationToken)
     {
         var security = smtp.Security switch
         {
