@@ -36,6 +36,7 @@ builder.AddPaymentReconciliation();
 builder.AddCustomerEmails();
 builder.AddShopSecurity();
 builder.AddShopHealthChecks();
+builder.AddShopTelemetry();
 
 builder.Services.AddRazorPages();
 // Prices show "¥3,600" and "€12.00" as characters; the default encoder would write them as &#xA5; entities.

@@ -3,6 +3,7 @@ using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.Web.BackgroundWork;
+using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Orders;
 
@@ -100,6 +101,9 @@ public sealed class OutboxSender(
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
+                using var activity = ShopTelemetry.Source.StartActivity("email send");
+                activity?.SetTag(ShopTelemetry.EmailKindTag, KindName(row.Kind)).SetTag(ShopTelemetry.OrderIdTag, orders[row.OrderId].PublicId)
+                    .SetTag("shop.outbox.id", row.Id);
                 if (time.GetUtcNow() + (smtp.Timeout * 2) > leaseUntil)
                 {
                     logger.LogWarning("The outbox batch's lease runs out; {Count} messages are left for the next batch", rows.Count - i);
@@ -125,6 +129,7 @@ public sealed class OutboxSender(
                 {
                     logger.LogWarning(ex, "{EmailKind} email {OutboxId} for order {OrderId} was not accepted ({FailureKind})",
                         row.Kind, row.Id, orders[row.OrderId].PublicId, kind);
+                    activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, DeliveryFailure.Describe(ex));
                     await RecordFailureAsync(db, smtp, row, kind, ex, claim);
                     if (!client.IsConnected || kind == DeliveryFailureKind.Transient)
                     {
@@ -137,6 +142,7 @@ public sealed class OutboxSender(
                 }
 
                 await MarkSentAsync(db, row, claim);
+                ShopTelemetry.EmailsSent.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)));
                 logger.LogInformation("{EmailKind} email {OutboxId} for order {OrderId} sent", row.Kind, row.Id, orders[row.OrderId].PublicId);
             }
 
@@ -257,12 +263,23 @@ public sealed class OutboxSender(
             .SetProperty(m => m.LockedBy, (string?)null)
             .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
         WarnIfLeaseLost(updated, row);
+        ShopTelemetry.EmailsFailed.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)),
+            new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, giveUp ? "failed" : "retry"));
         if (giveUp && updated == 1)
         {
             logger.LogError("{EmailKind} email {OutboxId} failed for good after {Attempts} attempts: {Error}",
                 row.Kind, row.Id, attempts, lastError);
         }
     }
+
+    private static string KindName(CustomerEmailKind kind) => kind switch
+    {
+        CustomerEmailKind.Receipt => "receipt",
+        CustomerEmailKind.PaymentFailed => "payment_failed",
+        CustomerEmailKind.Refund => "refund",
+        CustomerEmailKind.DisputeOpened => "dispute_opened",
+        _ => "other",
+    };
 
     private void WarnIfLeaseLost(int updated, OutboxMessage row)
     {
