@@ -45,6 +45,8 @@ builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");

@@ -31,6 +31,11 @@ public sealed class StripeWebhookController(
     {
         // The batch that commits the event links back to this span (see StripeEventWriter).
         using var activity = ShopTelemetry.Source.StartActivity("stripe.webhook receive");
+        if (!IsAllowedSource(HttpContext.Connection.RemoteIpAddress))
+        {
+            return Reject(StatusCodes.Status403Forbidden, "sender {0} is not in Stripe:WebhookSourceNetworks", HttpContext.Connection.RemoteIpAddress);
+        }
+
         if (Request.ContentLength > MaxBodyBytes)
         {
             return Reject(StatusCodes.Status413PayloadTooLarge, "body of {0} bytes is over the limit", Request.ContentLength);
@@ -86,6 +91,18 @@ public sealed class StripeWebhookController(
 
         activity?.SetTag(ShopTelemetry.OutcomeTag, StripeEventWriter.OutcomeName(result));
         return Ok(new { received = true, result = result.ToString().ToLowerInvariant() });
+    }
+
+    private bool IsAllowedSource(System.Net.IPAddress? sender)
+    {
+        var allowed = options.Value.WebhookSourceAllowList;
+        if (allowed.Count == 0)
+        {
+            return true;
+        }
+
+        var address = sender is { IsIPv4MappedToIPv6: true } ? sender.MapToIPv4() : sender;
+        return address is not null && allowed.Any(network => network.Contains(address));
     }
 
     /// <summary>The body, or null when it is larger than the limit (a chunked body has no Content-Length to check first).</summary>
