@@ -52,6 +52,9 @@ public sealed class StripeOptions
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(SecretKey) && !string.IsNullOrWhiteSpace(PublishableKey);
 
+    /// <summary>sk_live_ or rk_live_: the mode Stripe's events must match (their livemode).</summary>
+    public bool IsLiveKey => SecretKey is { } key && (key.StartsWith("sk_live_", StringComparison.Ordinal) || key.StartsWith("rk_live_", StringComparison.Ordinal));
+
     /// <summary>
     /// Development, and the test host's "Testing": the only environments that may run without keys, on the local emulator
     /// (offline mode) or with no gateway at all. Any other name (Staging, Production, a typo) must bring real keys, so a

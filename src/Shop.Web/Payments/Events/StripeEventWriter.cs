@@ -18,6 +18,9 @@ public enum IngestResult
     Stale,
     Ignored,
     Duplicate,
+
+    /// <summary>Of the other mode (live or test) than the shop's key: recorded, not applied.</summary>
+    LivemodeMismatch,
 }
 
 /// <summary>
@@ -198,6 +201,7 @@ public sealed class StripeEventWriter(
             {
                 StripeEventOutcome.Applied => IngestResult.Applied,
                 StripeEventOutcome.Stale => IngestResult.Stale,
+                StripeEventOutcome.LivemodeMismatch => IngestResult.LivemodeMismatch,
                 _ => IngestResult.Ignored,
             };
             apply?.SetTag(ShopTelemetry.EventIdTag, stripeEvent.Id).SetTag(ShopTelemetry.EventTypeTag, stripeEvent.Type)
@@ -275,6 +279,7 @@ public sealed class StripeEventWriter(
         IngestResult.Applied => "applied",
         IngestResult.Stale => "stale",
         IngestResult.Duplicate => "duplicate",
+        IngestResult.LivemodeMismatch => "livemode_mismatch",
         _ => "ignored",
     };
 
