@@ -60,8 +60,7 @@ public sealed class StripeOptions
     /// (offline mode) or with no gateway at all. Any other name (Staging, Production, a typo) must bring real keys, so a
     /// deployment can never end up trusting the emulator's published webhook secret.
     /// </summary>
-    public static bool MayRunWithoutKeys(IHostEnvironment environment) =>
-        environment.IsDevelopment() || environment.IsEnvironment("Testing");
+    public static bool MayRunWithoutKeys(IHostEnvironment environment) => Security.LocalEnvironments.IsLocal(environment);
 
     public sealed class Validator(IHostEnvironment environment) : IValidateOptions<StripeOptions>
     {

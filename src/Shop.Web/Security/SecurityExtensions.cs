@@ -17,6 +17,17 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettings.Validator>();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSettings.Apply>();
 
+        if (!builder.Environment.IsLocal())
+        {
+            // __Host-: Secure, path /, no domain; the browser keeps it to this host over https only.
+            builder.Services.AddAntiforgery(antiforgery =>
+            {
+                antiforgery.Cookie.Name = "__Host-shop_antiforgery";
+                antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                antiforgery.Cookie.Path = "/";
+            });
+        }
+
         builder.Services.AddRateLimiter(limiter =>
         {
             // 429 tells a client it is too fast; the default 503 would read as the shop being down.

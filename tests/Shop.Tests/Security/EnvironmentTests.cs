@@ -21,7 +21,11 @@ public sealed class EnvironmentTests
     public void A_staging_environment_with_keys_starts_without_the_emulator()
     {
         using var stripe = new StripeStub();
-        using var app = new ShopApp(stripe, new Dictionary<string, string?> { ["OfflineMode:Enabled"] = "true" });
+        using var app = new ShopApp(stripe, new Dictionary<string, string?>
+        {
+            ["OfflineMode:Enabled"] = "true",
+            ["Shop:PublicBaseUrl"] = "https://shop.example.com",
+        });
         using var staging = app.WithWebHostBuilder(b => b.UseEnvironment("Staging"));
 
         using var client = staging.CreateClient();

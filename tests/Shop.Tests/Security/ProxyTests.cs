@@ -62,6 +62,8 @@ public sealed class ProxyTests : IDisposable
     private ShopApp Start(Dictionary<string, string?> settings)
     {
         settings["RateLimiting:CheckoutPermitLimit"] = "1";
+        // A 503 from a slow Stripe stub on a loaded machine would read as a rate-limit result: these tests are not about timeouts.
+        settings["Stripe:RequestTimeout"] = "00:00:30";
         var app = new ShopApp(_stripe, settings);
         // Port 0 through Listen: UseKestrel(0) leaves the port unset and Kestrel falls back to 5000.
         app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
