@@ -37,6 +37,7 @@ builder.AddCustomerEmails();
 builder.AddShopSecurity();
 builder.AddShopHealthChecks();
 builder.AddShopTelemetry();
+builder.AddRetention();
 
 builder.Services.AddRazorPages();
 // Prices show "¥3,600" and "€12.00" as characters; the default encoder would write them as &#xA5; entities.
