@@ -4,7 +4,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Shop.Tests.Infrastructure;
+using Shop.Web.BackgroundWork;
 using Shop.Web.Payments.Events;
+using Shop.Web.Payments.Reconciliation;
 
 namespace Shop.Tests.Operations;
 
@@ -116,6 +118,39 @@ public sealed class HealthTests : IDisposable
         var smtp = report.GetProperty("checks").GetProperty("smtp");
         Assert.Equal("Degraded", smtp.GetProperty("status").GetString());
         Assert.Equal($"127.0.0.1:{port}", smtp.GetProperty("data").GetProperty("server").GetString());
+    }
+
+    [Fact]
+    public async Task Ready_answers_503_naming_reconciliation_when_no_pass_has_completed_for_too_long()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fault = new DatabaseFault();
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?>
+        {
+            ["Reconciliation:Enabled"] = "true",
+            ["Reconciliation:Interval"] = "00:01:00",
+            ["Reconciliation:CatchUpInterval"] = "1.00:00:00",
+            ["Logging:LogLevel:Shop.Web"] = "None",
+        }, testServices: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            fault.AddTo(services);
+        });
+        using var client = app.CreateClient();
+        var health = app.Services.GetRequiredService<WorkerHealth>();
+        await Poll.UntilAsync(() => health.Find(PaymentReconciler.WorkerName), w => w is { CompletedPasses: >= 1 }, w => $"{w}");
+        var (freshStatus, fresh) = await GetAsync("/health/ready", client);
+        fault.Arm(sql => sql.Contains("\"LastReconciledAt\"", StringComparison.Ordinal), () => new TimeoutException("injected: reconciliation query"));
+
+        clock.Advance(TimeSpan.FromMinutes(16));
+        await Poll.UntilAsync(() => health.Find(PaymentReconciler.WorkerName)!, w => w.ConsecutiveFailures >= 1, w => w.ToString());
+        var (status, report) = await GetAsync("/health/ready", client);
+
+        Assert.Equal(HttpStatusCode.OK, freshStatus);
+        Assert.Equal("Healthy", CheckStatus(fresh, "reconciliation"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", CheckStatus(report, "reconciliation"));
+        Assert.Contains("injected", report.GetProperty("checks").GetProperty("reconciliation").GetProperty("data").GetProperty("lastError").GetString(), StringComparison.Ordinal);
     }
 
     private Task<(HttpStatusCode, JsonElement)> GetAsync(string path) => GetAsync(path, _client);
