@@ -37,7 +37,8 @@ public sealed class BrowserCheckout : IAsyncDisposable
             ["OfflineMode:SmtpPort"] = "0",
             ["OfflineMode:InboxPort"] = "0",
         });
-        app.UseKestrel(0);
+        // Port 0 through Listen: UseKestrel(0) leaves the port unset, and Kestrel then binds 5000 (busy if anything else uses it).
+        app.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         app.StartServer();
         var checkout = new BrowserCheckout(app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
