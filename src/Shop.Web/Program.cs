@@ -8,6 +8,7 @@ using Shop.Web.Checkout;
 using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.OfflineMode;
+using Shop.Web.Operations;
 using Shop.Web.Payments;
 using Shop.Web.Payments.Events;
 using Shop.Web.Payments.Reconciliation;
@@ -34,6 +35,9 @@ builder.AddStripeWebhooks();
 builder.AddPaymentReconciliation();
 builder.AddCustomerEmails();
 builder.AddShopSecurity();
+builder.AddShopHealthChecks();
+builder.AddShopTelemetry();
+builder.AddRetention();
 
 builder.Services.AddRazorPages();
 // Prices show "¥3,600" and "€12.00" as characters; the default encoder would write them as &#xA5; entities.
@@ -41,6 +45,8 @@ builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new T
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
+
+app.UseTrustedProxies();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -53,6 +59,7 @@ app.UseShopSecurity();
 app.UseStaticFiles();
 app.MapRazorPages();
 app.MapControllers();
+app.MapShopHealthChecks();
 
 await app.RunAsync();
 

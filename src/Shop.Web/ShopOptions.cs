@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Shop.Web.Catalog;
 using Shop.Web.Common;
+using Shop.Web.Security;
 
 namespace Shop.Web;
 
@@ -15,6 +16,9 @@ public sealed class ShopOptions
     /// <summary>Where customers reach the shop; links in emails start here, since no request tells the sender its address.</summary>
     public Uri PublicBaseUrl { get; set; } = new("http://localhost:5000");
 
+    /// <summary>How long a cart left untouched is kept for its visitor (the cookie's age too); older ones are abandoned.</summary>
+    public TimeSpan CartLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Where notices for the shop's people go (a dispute opened, with its evidence deadline); none are sent when empty.</summary>
     public string? OperatorsEmail { get; set; }
 
@@ -25,10 +29,22 @@ public sealed class ShopOptions
         return new Uri(root, relativePath);
     }
 
-    public sealed class Validator : IValidateOptions<ShopOptions>
+    /// <summary>Outside a developer's machine the public address must be given: the request's Host header is the client's
+    /// to choose, and return URLs and email links must never follow it.</summary>
+    public sealed class Validator(IHostEnvironment environment, IConfiguration configuration) : IValidateOptions<ShopOptions>
     {
         public ValidateOptionsResult Validate(string? name, ShopOptions options)
         {
+            if (!environment.IsLocal() && string.IsNullOrWhiteSpace(configuration[$"{SectionName}:{nameof(PublicBaseUrl)}"]))
+            {
+                return ValidateOptionsResult.Fail($"Shop:PublicBaseUrl is required in {environment.EnvironmentName}, for example \"https://shop.example.com\": return URLs and email links are built from it.");
+            }
+
+            if (options.CartLifetime < TimeSpan.FromHours(1) || options.CartLifetime > TimeSpan.FromDays(365))
+            {
+                return ValidateOptionsResult.Fail("Shop:CartLifetime must be between 01:00:00 and 365.00:00:00 (default 30.00:00:00).");
+            }
+
             if (!options.PublicBaseUrl.IsAbsoluteUri || options.PublicBaseUrl.Scheme is not ("http" or "https")
                 || !string.IsNullOrEmpty(options.PublicBaseUrl.Query) || !string.IsNullOrEmpty(options.PublicBaseUrl.Fragment))
             {

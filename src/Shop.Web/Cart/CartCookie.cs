@@ -1,20 +1,37 @@
+using Microsoft.Extensions.Options;
+using Shop.Web.Security;
+
 namespace Shop.Web.Cart;
 
-/// <summary>The visitor's cart id, kept in a cookie by the pages; services take the id as an argument.</summary>
+/// <summary>
+/// The visitor's cart id, kept in a cookie by the pages; services take the id as an argument. Outside a developer's machine
+/// the cookie is "__Host-" prefixed and Secure: the browser then keeps it to this exact host over https, so no sibling
+/// subdomain or plain-http page can set or overwrite it.
+/// </summary>
 public static class CartCookie
 {
-    public const string Name = "shop_cart";
+    public const string LocalName = "shop_cart";
+
+    public const string DeployedName = "__Host-shop_cart";
+
+    public static string NameFor(IHostEnvironment environment) => environment.IsLocal() ? LocalName : DeployedName;
 
     public static Guid? Read(HttpRequest request) =>
-        request.Cookies.TryGetValue(Name, out var raw) && Guid.TryParse(raw, out var id) ? id : null;
+        request.Cookies.TryGetValue(NameFor(Environment(request.HttpContext)), out var raw) && Guid.TryParse(raw, out var id) ? id : null;
 
-    public static void Write(HttpResponse response, Guid cartId) =>
-        response.Cookies.Append(Name, cartId.ToString("N"), new CookieOptions
+    public static void Write(HttpResponse response, Guid cartId)
+    {
+        var environment = Environment(response.HttpContext);
+        response.Cookies.Append(NameFor(environment), cartId.ToString("N"), new CookieOptions
         {
             HttpOnly = true,
             IsEssential = true,
             SameSite = SameSiteMode.Lax,
-            Secure = response.HttpContext.Request.IsHttps,
-            MaxAge = TimeSpan.FromDays(30),
+            Secure = !environment.IsLocal() || response.HttpContext.Request.IsHttps,
+            Path = "/",
+            MaxAge = response.HttpContext.RequestServices.GetRequiredService<IOptions<ShopOptions>>().Value.CartLifetime,
         });
+    }
+
+    private static IHostEnvironment Environment(HttpContext context) => context.RequestServices.GetRequiredService<IHostEnvironment>();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Shop.Web.Data;
 using Shop.Web.Orders;
@@ -15,7 +16,7 @@ public enum CartChange
 public sealed record CartChangeResult(CartChange Change, Guid? NewCartId = null);
 
 /// <summary>Loads carts by id and applies changes to them; the page keeps the id in the visitor's cookie.</summary>
-public sealed class CartService(ShopDbContext db, TimeProvider time, ILogger<CartService> logger)
+public sealed class CartService(ShopDbContext db, TimeProvider time, IOptions<ShopOptions> shop, ILogger<CartService> logger)
 {
     // A checkout or a settlement of the same cart can save in between; each round lets one of them through.
     private const int MaxConcurrencyRetries = 8;
@@ -116,10 +117,18 @@ public sealed class CartService(ShopDbContext db, TimeProvider time, ILogger<Car
         }
     }
 
-    private async Task<Cart?> LoadAsync(Guid? cartId, CancellationToken cancellationToken) =>
-        cartId is { } id
-            ? await db.Carts.Include(c => c.Items).ThenInclude(i => i.Product).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
-            : null;
+    /// <summary>The cart, unless it was left untouched longer than Shop:CartLifetime: then the visitor starts a new one.</summary>
+    private async Task<Cart?> LoadAsync(Guid? cartId, CancellationToken cancellationToken)
+    {
+        if (cartId is not { } id)
+        {
+            return null;
+        }
+
+        var touchedSince = time.GetUtcNow() - shop.Value.CartLifetime;
+        return await db.Carts.Include(c => c.Items).ThenInclude(i => i.Product)
+            .FirstOrDefaultAsync(c => c.Id == id && c.UpdatedAt >= touchedSince, cancellationToken);
+    }
 
     /// <summary>Takes the open order's items out of the cart once Stripe has its payment; false when there is nothing to settle.</summary>
     private async Task<bool> SettlePaidOrderAsync(Cart cart, CancellationToken cancellationToken)

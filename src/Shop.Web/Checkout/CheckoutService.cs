@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Web.Cart;
+using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Orders;
 using Shop.Web.Payments;
@@ -31,6 +32,19 @@ public sealed class CheckoutService(
         "Your order changed while we were saving it. Please check your cart and try again.");
 
     public async Task<CheckoutOutcome> PlaceOrderAsync(Guid? cartId, CustomerDetails customer, CancellationToken cancellationToken)
+    {
+        var outcome = await PlaceOrderOnceSettledAsync(cartId, customer, cancellationToken);
+        ShopTelemetry.Checkouts.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, outcome.Status switch
+        {
+            CheckoutStatus.ReadyToPay => "ready_to_pay",
+            CheckoutStatus.EmptyCart => "empty_cart",
+            CheckoutStatus.GatewayNotConfigured => "gateway_not_configured",
+            _ => "gateway_failed",
+        }));
+        return outcome;
+    }
+
+    private async Task<CheckoutOutcome> PlaceOrderOnceSettledAsync(Guid? cartId, CustomerDetails customer, CancellationToken cancellationToken)
     {
         if (!gateway.IsConfigured)
         {

@@ -3,6 +3,7 @@ using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.Web.BackgroundWork;
+using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Orders;
 
@@ -82,6 +83,9 @@ public sealed class OutboxSender(
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
+                using var activity = ShopTelemetry.Source.StartActivity("email send");
+                activity?.SetTag(ShopTelemetry.EmailKindTag, KindName(row.Kind)).SetTag(ShopTelemetry.OrderIdTag, orders[row.OrderId].PublicId)
+                    .SetTag("shop.outbox.id", row.Id);
                 if (claim.EndsWithin(smtp.Timeout * 2))
                 {
                     logger.LogWarning("The outbox batch's lease runs out; {Count} messages are left for the next batch", rows.Count - i);
@@ -107,6 +111,7 @@ public sealed class OutboxSender(
                 {
                     logger.LogWarning(ex, "{EmailKind} email {OutboxId} for order {OrderId} was not accepted ({FailureKind})",
                         row.Kind, row.Id, orders[row.OrderId].PublicId, kind);
+                    activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, DeliveryFailure.Describe(ex));
                     await RecordFailureAsync(db, smtp, row, kind, ex, claim.Token);
                     if (!client.IsConnected || kind == DeliveryFailureKind.Transient)
                     {
@@ -119,6 +124,7 @@ public sealed class OutboxSender(
                 }
 
                 await MarkSentAsync(db, row, claim.Token);
+                ShopTelemetry.EmailsSent.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)));
                 logger.LogInformation("{EmailKind} email {OutboxId} for order {OrderId} sent", row.Kind, row.Id, orders[row.OrderId].PublicId);
             }
 
@@ -168,7 +174,8 @@ public sealed class OutboxSender(
         }
     }
 
-    private static async Task ConnectAsync(SmtpClient client, SmtpOptions smtp, CancellationToken cancellationToken)
+    /// <summary>Connects and logs in as configured; also the health check's SMTP probe.</summary>
+    internal static async Task ConnectAsync(SmtpClient client, SmtpOptions smtp, CancellationToken cancellationToken)
     {
         var security = smtp.Security switch
         {
@@ -238,12 +245,23 @@ public sealed class OutboxSender(
             .SetProperty(m => m.LockedBy, (string?)null)
             .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
         WarnIfLeaseLost(updated, row);
+        ShopTelemetry.EmailsFailed.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)),
+            new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, giveUp ? "failed" : "retry"));
         if (giveUp && updated == 1)
         {
             logger.LogError("{EmailKind} email {OutboxId} failed for good after {Attempts} attempts: {Error}",
                 row.Kind, row.Id, attempts, lastError);
         }
     }
+
+    private static string KindName(CustomerEmailKind kind) => kind switch
+    {
+        CustomerEmailKind.Receipt => "receipt",
+        CustomerEmailKind.PaymentFailed => "payment_failed",
+        CustomerEmailKind.Refund => "refund",
+        CustomerEmailKind.DisputeOpened => "dispute_opened",
+        _ => "other",
+    };
 
     private void WarnIfLeaseLost(int updated, OutboxMessage row)
     {

@@ -6,14 +6,15 @@ namespace Shop.Web.OfflineMode;
 public static class OfflineModeExtensions
 {
     /// <summary>
-    /// Outside Production and with no Stripe keys configured, points the shop at the in-process Stripe emulator and
-    /// inbox. Keys switch it off (real Stripe is used); in Production it can never switch on.
+    /// In Development (or the test host's Testing) and with no Stripe key configured, points the shop at the in-process
+    /// Stripe emulator and inbox. Any key switches it off (real Stripe is used); in any other environment it never switches
+    /// on, and start-up fails naming the missing keys (see <see cref="StripeOptions.MayRunWithoutKeys"/>).
     /// </summary>
     public static IHostApplicationBuilder AddOfflineMode(this IHostApplicationBuilder builder)
     {
         var configured = builder.Configuration.GetSection(OfflineModeOptions.SectionName).Get<OfflineModeOptions>() ?? new OfflineModeOptions();
         var stripe = builder.Configuration.GetSection(StripeOptions.SectionName);
-        var active = !builder.Environment.IsProduction()
+        var active = StripeOptions.MayRunWithoutKeys(builder.Environment)
             && configured.Enabled
             && string.IsNullOrWhiteSpace(stripe[nameof(StripeOptions.SecretKey)])
             && string.IsNullOrWhiteSpace(stripe[nameof(StripeOptions.PublishableKey)]);

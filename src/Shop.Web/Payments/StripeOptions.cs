@@ -37,10 +37,30 @@ public sealed class StripeOptions
     /// <summary>How old (or how far in the future) a signature's timestamp may be; bounds replays of captured deliveries.</summary>
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Networks (CIDR, or single addresses) webhooks may come from, such as Stripe's published webhook IP ranges; empty
+    /// allows any sender (the signature is the real check). Behind a proxy, set ForwardedHeaders so the client's address is seen.
+    /// </summary>
+    public string[] WebhookSourceNetworks { get; set; } = [];
+
+    public IReadOnlyList<System.Net.IPNetwork> WebhookSourceAllowList =>
+        [.. WebhookSourceNetworks.Select(n => System.Net.IPNetwork.TryParse(n, out var network) ? network
+            : new System.Net.IPNetwork(System.Net.IPAddress.Parse(n), System.Net.IPAddress.Parse(n).GetAddressBytes().Length * 8))];
+
     public IReadOnlyList<string> AllWebhookSecrets =>
         WebhookSecrets.Append(WebhookSecret).Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()).Distinct().ToArray();
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(SecretKey) && !string.IsNullOrWhiteSpace(PublishableKey);
+
+    /// <summary>sk_live_ or rk_live_: the mode Stripe's events must match (their livemode).</summary>
+    public bool IsLiveKey => SecretKey is { } key && (key.StartsWith("sk_live_", StringComparison.Ordinal) || key.StartsWith("rk_live_", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Development, and the test host's "Testing": the only environments that may run without keys, on the local emulator
+    /// (offline mode) or with no gateway at all. Any other name (Staging, Production, a typo) must bring real keys, so a
+    /// deployment can never end up trusting the emulator's published webhook secret.
+    /// </summary>
+    public static bool MayRunWithoutKeys(IHostEnvironment environment) => Security.LocalEnvironments.IsLocal(environment);
 
     public sealed class Validator(IHostEnvironment environment) : IValidateOptions<StripeOptions>
     {
@@ -66,9 +86,10 @@ public sealed class StripeOptions
                     ? "Stripe:PublishableKey is missing; it is needed together with Stripe:SecretKey."
                     : "Stripe:SecretKey is missing; it is needed together with Stripe:PublishableKey.");
             }
-            else if (!hasSecret && environment.IsProduction())
+            else if (!hasSecret && !MayRunWithoutKeys(environment))
             {
-                errors.Add("Stripe:SecretKey and Stripe:PublishableKey are required in Production.");
+                errors.Add($"Stripe:SecretKey and Stripe:PublishableKey are required in {environment.EnvironmentName}. " +
+                    "Offline mode (the local Stripe emulator) runs only in Development.");
             }
 
             if (options.ApiBase is { } apiBase && !IsHttpUrl(apiBase))
@@ -86,9 +107,14 @@ public sealed class StripeOptions
                 errors.Add("Stripe:WebhookSecrets and Stripe:WebhookSecret must be signing secrets starting with whsec_.");
             }
 
-            if (options.AllWebhookSecrets.Count == 0 && environment.IsProduction())
+            if (options.AllWebhookSecrets.Count == 0 && !MayRunWithoutKeys(environment))
             {
-                errors.Add("Stripe:WebhookSecrets (or Stripe:WebhookSecret) is required in Production: without it no webhook can be verified.");
+                errors.Add($"Stripe:WebhookSecrets (or Stripe:WebhookSecret) is required in {environment.EnvironmentName}: without it no webhook can be verified.");
+            }
+
+            if (options.WebhookSourceNetworks.FirstOrDefault(n => !System.Net.IPNetwork.TryParse(n, out _) && !System.Net.IPAddress.TryParse(n, out _)) is { } badNetwork)
+            {
+                errors.Add($"Stripe:WebhookSourceNetworks: \"{badNetwork}\" is not an address or a network in CIDR notation such as 3.18.12.63/32.");
             }
 
             if (options.WebhookTolerance <= TimeSpan.Zero || options.WebhookTolerance > TimeSpan.FromHours(1))

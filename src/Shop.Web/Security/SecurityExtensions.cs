@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace Shop.Web.Security;
@@ -11,6 +12,21 @@ public static class SecurityExtensions
             .BindConfiguration(RateLimitingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        builder.Services.AddOptions<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettings.Validator>();
+        builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSettings.Apply>();
+
+        if (!builder.Environment.IsLocal())
+        {
+            // __Host-: Secure, path /, no domain; the browser keeps it to this host over https only.
+            builder.Services.AddAntiforgery(antiforgery =>
+            {
+                antiforgery.Cookie.Name = "__Host-shop_antiforgery";
+                antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                antiforgery.Cookie.Path = "/";
+            });
+        }
 
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -41,6 +57,14 @@ public static class SecurityExtensions
             });
         });
         return builder;
+    }
+
+    /// <summary>First in the pipeline: the client address and scheme from a configured proxy's headers, for everything after.</summary>
+    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
+    {
+        // With empty lists ASP.NET Core's middleware would believe every sender: without configured proxies it stays out.
+        var proxies = app.ApplicationServices.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value;
+        return proxies.KnownProxies.Length == 0 && proxies.KnownNetworks.Length == 0 ? app : app.UseForwardedHeaders();
     }
 
     public static IApplicationBuilder UseShopSecurity(this IApplicationBuilder app) =>

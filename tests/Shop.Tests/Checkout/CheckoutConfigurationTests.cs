@@ -121,6 +121,7 @@ public sealed class CheckoutConfigurationTests
             ["Smtp:Port"] = "2525",
             ["Smtp:Security"] = "None",
             ["Smtp:From:Address"] = "shop@example.com",
+            ["Shop:PublicBaseUrl"] = "https://shop.example.com",
         });
         using var production = app.WithWebHostBuilder(b => b.UseEnvironment("Production"));
 

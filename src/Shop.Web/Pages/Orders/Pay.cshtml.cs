@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Shop.Web.Orders;
 using Shop.Web.Payments;
+using Shop.Web.Security;
 
 namespace Shop.Web.Pages.Orders;
 
 /// <summary>Mounts Stripe's Payment Element for the order's PaymentIntent; card details go from the browser to Stripe only.</summary>
-public sealed class PayModel(OrderQueries orders, IOptions<StripeOptions> stripe) : PageModel
+public sealed class PayModel(OrderQueries orders, IOptions<StripeOptions> stripe, IOptions<ShopOptions> shop, IHostEnvironment environment) : PageModel
 {
     public Order Order { get; private set; } = null!;
 
@@ -15,7 +16,11 @@ public sealed class PayModel(OrderQueries orders, IOptions<StripeOptions> stripe
 
     public Uri StripeJsUrl => stripe.Value.JsUrl;
 
-    public string ReturnUrl => $"{Request.Scheme}://{Request.Host}/orders/{Order.PublicId}";
+    /// <summary>Where Stripe sends the customer back: Shop:PublicBaseUrl, never the request's Host (the client's to choose);
+    /// on a developer's machine the address the page was opened at, as dev servers and test hosts take any port.</summary>
+    public string ReturnUrl => environment.IsLocal()
+        ? $"{Request.Scheme}://{Request.Host}/orders/{Order.PublicId}"
+        : shop.Value.Link($"orders/{Order.PublicId}").AbsoluteUri;
 
     public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ public sealed record StripeEvent(
     DateTimeOffset Created,
     string? ApiVersion,
     string? PaymentIntentId,
-    IReadOnlyList<IPaymentFact> Facts)
+    IReadOnlyList<IPaymentFact> Facts,
+    bool? Livemode = null)
 {
     /// <summary>The event types to subscribe an endpoint to. Any event whose object is a PaymentIntent, charge or dispute is read.</summary>
     public static readonly IReadOnlySet<string> RecommendedTypes = new HashSet<string>(StringComparer.Ordinal)
@@ -65,7 +66,7 @@ public sealed record StripeEvent(
 
         var created = DateTimeOffset.FromUnixTimeSeconds(StripeJson.Long(root, "created") ?? 0);
         var facts = ReadFacts(obj, created);
-        stripeEvent = new StripeEvent(id, type, created, StripeJson.String(root, "api_version"), PaymentIntentOf(obj), facts);
+        stripeEvent = new StripeEvent(id, type, created, StripeJson.String(root, "api_version"), PaymentIntentOf(obj), facts, StripeJson.Bool(root, "livemode"));
         error = null;
         return true;
     }

@@ -10,14 +10,14 @@ namespace Shop.Web.Payments.Events;
 /// change nothing), the order takes the status derived from all facts, the timeline records it, and each email that the
 /// change calls for is queued once. Webhooks, reconciliation and catch-up all come through here.
 /// </summary>
-public sealed class StripeEventApplier(IOptions<ShopOptions> shop, ILogger<StripeEventApplier> logger)
+public sealed class StripeEventApplier(IOptions<ShopOptions> shop, IOptions<StripeOptions> stripe, ILogger<StripeEventApplier> logger)
 {
     /// <summary>Adds the event's record, fact changes, timeline entry and outbox rows to <paramref name="db"/>; the caller saves and commits.</summary>
     /// <param name="known">The order's facts as tracked by <paramref name="db"/>; null when no order has the event's PaymentIntent.</param>
     public StripeEventOutcome Apply(ShopDbContext db, StripeEvent stripeEvent, StripeEventSource source, Order? order, PaymentFactSet? known, DateTimeOffset now)
     {
-        var outcome = order is null || known is null
-            ? StripeEventOutcome.Ignored
+        var outcome = IsOtherMode(stripeEvent) ? StripeEventOutcome.LivemodeMismatch
+            : order is null || known is null ? StripeEventOutcome.Ignored
             : ApplyToOrder(db, stripeEvent, source, order, known, now);
         db.StripeEvents.Add(new StripeEventRecord
         {
@@ -31,6 +31,22 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, ILogger<Strip
             Outcome = outcome,
         });
         return outcome;
+    }
+
+    /// <summary>
+    /// A test event must never pay a live order, nor a live one a test order (an endpoint or a signing secret shared across
+    /// modes). An event without livemode (reconciliation's, made from API reads with the shop's own key) is the key's mode.
+    /// </summary>
+    private bool IsOtherMode(StripeEvent stripeEvent)
+    {
+        if (stripeEvent.Livemode is not { } live || live == stripe.Value.IsLiveKey)
+        {
+            return false;
+        }
+
+        logger.LogWarning("Stripe event {EventId} ({EventType}) has livemode {Livemode} but Stripe:SecretKey is a {KeyMode} key: recorded, not applied",
+            stripeEvent.Id, stripeEvent.Type, live, stripe.Value.IsLiveKey ? "live" : "test");
+        return true;
     }
 
     private StripeEventOutcome ApplyToOrder(ShopDbContext db, StripeEvent stripeEvent, StripeEventSource source, Order order, PaymentFactSet known, DateTimeOffset now)

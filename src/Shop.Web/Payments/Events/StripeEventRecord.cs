@@ -10,6 +10,9 @@ public enum StripeEventOutcome
 
     /// <summary>About a PaymentIntent no order has (another integration's, a CLI trigger's).</summary>
     Ignored,
+
+    /// <summary>A live event for a shop on a test key, or the other way round: recorded, never applied.</summary>
+    LivemodeMismatch,
 }
 
 public enum StripeEventSource

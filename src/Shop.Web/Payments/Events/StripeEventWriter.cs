@@ -1,9 +1,11 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Shop.Web.BackgroundWork;
+using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.Orders;
@@ -16,6 +18,9 @@ public enum IngestResult
     Stale,
     Ignored,
     Duplicate,
+
+    /// <summary>Of the other mode (live or test) than the shop's key: recorded, not applied.</summary>
+    LivemodeMismatch,
 }
 
 /// <summary>
@@ -60,7 +65,8 @@ public sealed class StripeEventWriter(
     /// <summary>Completes once the event's effects are durably committed (or it is known to be a duplicate).</summary>
     public async Task<IngestResult> WriteAsync(StripeEvent stripeEvent, StripeEventSource source, CancellationToken cancellationToken)
     {
-        var submission = new Submission(stripeEvent, source);
+        // The caller's span (the webhook's receive span) is linked from the batch that commits the event.
+        var submission = new Submission(stripeEvent, source, Activity.Current?.Context ?? default);
         await _queue.Writer.WriteAsync(submission, cancellationToken);
         return await submission.Result.Task.WaitAsync(cancellationToken);
     }
@@ -94,6 +100,11 @@ public sealed class StripeEventWriter(
 
     private async Task WriteBatchAsync(List<Submission> batch, CancellationToken cancellationToken)
     {
+        // A batch is its own trace (it serves many requests), linked to the span of each event's arrival.
+        using var activity = ShopTelemetry.Source.HasListeners()
+            ? ShopTelemetry.Source.StartActivity("stripe.events commit", ActivityKind.Internal, parentContext: default, links: ReceiveLinks(batch))
+            : null;
+        activity?.SetTag("shop.batch.size", batch.Count);
         try
         {
             var results = await CommitAsync(batch, cancellationToken);
@@ -185,12 +196,17 @@ public sealed class StripeEventWriter(
             var pi = stripeEvent.PaymentIntentId;
             var order = pi is null ? null : orders.GetValueOrDefault(pi);
             var facts = order is null ? null : known[pi!];
+            using var apply = ShopTelemetry.Source.StartActivity("stripe.event apply");
             results[i] = applier.Apply(db, stripeEvent, source, order, facts, now) switch
             {
                 StripeEventOutcome.Applied => IngestResult.Applied,
                 StripeEventOutcome.Stale => IngestResult.Stale,
+                StripeEventOutcome.LivemodeMismatch => IngestResult.LivemodeMismatch,
                 _ => IngestResult.Ignored,
             };
+            apply?.SetTag(ShopTelemetry.EventIdTag, stripeEvent.Id).SetTag(ShopTelemetry.EventTypeTag, stripeEvent.Type)
+                .SetTag(ShopTelemetry.PaymentIntentTag, pi).SetTag(ShopTelemetry.OrderIdTag, order?.PublicId)
+                .SetTag(ShopTelemetry.OutcomeTag, OutcomeName(results[i]));
         }
 
         // SaveChanges builds and runs a new command for every row; these writes reuse one prepared command per statement
@@ -217,6 +233,7 @@ public sealed class StripeEventWriter(
         await PreparedWrites.UpdateModifiedAsync<Order>(db, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        RecordMetrics(batch, results, time.GetUtcNow());
         if (emails > 0)
         {
             // Written past SaveChanges, so the signal's interceptor did not see them: wake the sender here.
@@ -225,6 +242,53 @@ public sealed class StripeEventWriter(
 
         return results;
     }
+
+    private static void RecordMetrics(IReadOnlyList<Submission> batch, IngestResult[] results, DateTimeOffset committedAt)
+    {
+        ShopTelemetry.BatchSize.Record(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (stripeEvent, source) = (batch[i].Event, batch[i].Source);
+            var sourceTag = new KeyValuePair<string, object?>(ShopTelemetry.SourceTag, SourceName(source));
+            ShopTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EventTypeTag, stripeEvent.Type), sourceTag,
+                new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, OutcomeName(results[i])));
+            if (results[i] != IngestResult.Duplicate)
+            {
+                ShopTelemetry.IngestLag.Record((committedAt - stripeEvent.Created).TotalSeconds, sourceTag);
+            }
+        }
+    }
+
+    private static List<ActivityLink> ReceiveLinks(List<Submission> batch)
+    {
+        var links = new List<ActivityLink>(batch.Count);
+        foreach (var submission in batch)
+        {
+            if (submission.Receiver != default)
+            {
+                links.Add(new ActivityLink(submission.Receiver));
+            }
+        }
+
+        return links;
+    }
+
+    // Constant strings: a metric tag built with ToString() would allocate on every event.
+    internal static string OutcomeName(IngestResult result) => result switch
+    {
+        IngestResult.Applied => "applied",
+        IngestResult.Stale => "stale",
+        IngestResult.Duplicate => "duplicate",
+        IngestResult.LivemodeMismatch => "livemode_mismatch",
+        _ => "ignored",
+    };
+
+    private static string SourceName(StripeEventSource source) => source switch
+    {
+        StripeEventSource.Webhook => "webhook",
+        StripeEventSource.Reconciliation => "reconciliation",
+        _ => "catch_up",
+    };
 
     private static bool IsUniqueViolation(Exception ex) => ex switch
     {
@@ -261,7 +325,7 @@ public sealed class StripeEventWriter(
         return known;
     }
 
-    private sealed record Submission(StripeEvent Event, StripeEventSource Source)
+    private sealed record Submission(StripeEvent Event, StripeEventSource Source, ActivityContext Receiver)
     {
         // Continuations run off the writer's loop, so answering requests never slows the next commit.
         public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

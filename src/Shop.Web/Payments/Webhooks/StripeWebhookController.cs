@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Shop.Web.Common;
 using Shop.Web.Payments.Events;
 using Stripe;
 
@@ -27,6 +29,13 @@ public sealed class StripeWebhookController(
     [RequestSizeLimit(MaxBodyBytes)]
     public async Task<IActionResult> ReceiveAsync(CancellationToken cancellationToken)
     {
+        // The batch that commits the event links back to this span (see StripeEventWriter).
+        using var activity = ShopTelemetry.Source.StartActivity("stripe.webhook receive");
+        if (!IsAllowedSource(HttpContext.Connection.RemoteIpAddress))
+        {
+            return Reject(StatusCodes.Status403Forbidden, "sender {0} is not in Stripe:WebhookSourceNetworks", HttpContext.Connection.RemoteIpAddress);
+        }
+
         if (Request.ContentLength > MaxBodyBytes)
         {
             return Reject(StatusCodes.Status413PayloadTooLarge, "body of {0} bytes is over the limit", Request.ContentLength);
@@ -65,6 +74,8 @@ public sealed class StripeWebhookController(
         }
 
         NoteApiVersion(stripeEvent!);
+        activity?.SetTag(ShopTelemetry.EventIdTag, stripeEvent!.Id).SetTag(ShopTelemetry.EventTypeTag, stripeEvent.Type)
+            .SetTag(ShopTelemetry.PaymentIntentTag, stripeEvent.PaymentIntentId);
         IngestResult result;
         try
         {
@@ -74,10 +85,24 @@ public sealed class StripeWebhookController(
         {
             // Whatever kept the writer from recording it (the database down or timing out, a bug), the event is not
             // stored: already logged by the writer, and not acknowledged, so Stripe delivers it again later.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetBaseException().Message);
             return Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Event not recorded", detail: "The shop could not store the event; it will be accepted when Stripe retries.");
         }
 
+        activity?.SetTag(ShopTelemetry.OutcomeTag, StripeEventWriter.OutcomeName(result));
         return Ok(new { received = true, result = result.ToString().ToLowerInvariant() });
+    }
+
+    private bool IsAllowedSource(System.Net.IPAddress? sender)
+    {
+        var allowed = options.Value.WebhookSourceAllowList;
+        if (allowed.Count == 0)
+        {
+            return true;
+        }
+
+        var address = sender is { IsIPv4MappedToIPv6: true } ? sender.MapToIPv4() : sender;
+        return address is not null && allowed.Any(network => network.Contains(address));
     }
 
     /// <summary>The body, or null when it is larger than the limit (a chunked body has no Content-Length to check first).</summary>
@@ -171,6 +196,9 @@ public sealed class StripeWebhookController(
     {
         var message = string.Format(System.Globalization.CultureInfo.InvariantCulture, reason, detail);
         logger.LogWarning("Rejected a Stripe webhook with {StatusCode}: {Reason}", status, message);
+        Activity.Current?.SetTag(ShopTelemetry.OutcomeTag, "rejected");
+        ShopTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EventTypeTag, "unknown"),
+            new KeyValuePair<string, object?>(ShopTelemetry.SourceTag, "webhook"), new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, "rejected"));
         return Problem(statusCode: status, title: "Webhook rejected", detail: message);
     }
 }
