@@ -86,6 +86,8 @@ settings=(
   "ConnectionStrings__Shop=$connection"
   "Shop__PublicBaseUrl=http://localhost:$port"
   "OfflineMode__Enabled=false"
+  # nginx on this machine is the one proxy: its X-Forwarded-For names the real client, for the checkout rate limit.
+  "ForwardedHeaders__KnownProxies__0=127.0.0.1"
   # A deployment's settings do not change under it; watching them would cost each instance inotify instances, of
   # which a user has 128 on this kind of machine.
   "DOTNET_hostBuilder__reloadConfigOnChange=false"
