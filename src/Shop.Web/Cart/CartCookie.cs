@@ -14,24 +14,24 @@ public static class CartCookie
 
     public const string DeployedName = "__Host-shop_cart";
 
-    public static string NameFor(IHostEnvironment environment) => environment.IsLocal() ? LocalName : DeployedName;
-
     public static Guid? Read(HttpRequest request) =>
-        request.Cookies.TryGetValue(NameFor(Environment(request.HttpContext)), out var raw) && Guid.TryParse(raw, out var id) ? id : null;
+        request.Cookies.TryGetValue(NameFor(request.HttpContext), out var raw) && Guid.TryParse(raw, out var id) ? id : null;
 
     public static void Write(HttpResponse response, Guid cartId)
     {
-        var environment = Environment(response.HttpContext);
-        response.Cookies.Append(NameFor(environment), cartId.ToString("N"), new CookieOptions
+        response.Cookies.Append(NameFor(response.HttpContext), cartId.ToString("N"), new CookieOptions
         {
             HttpOnly = true,
             IsEssential = true,
             SameSite = SameSiteMode.Lax,
-            Secure = !environment.IsLocal() || response.HttpContext.Request.IsHttps,
+            Secure = SecureCookies(response.HttpContext) || response.HttpContext.Request.IsHttps,
             Path = "/",
             MaxAge = response.HttpContext.RequestServices.GetRequiredService<IOptions<ShopOptions>>().Value.CartLifetime,
         });
     }
 
-    private static IHostEnvironment Environment(HttpContext context) => context.RequestServices.GetRequiredService<IHostEnvironment>();
+    private static string NameFor(HttpContext context) => SecureCookies(context) ? DeployedName : LocalName;
+
+    private static bool SecureCookies(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IHostEnvironment>().UsesSecureCookies(context.RequestServices.GetRequiredService<IConfiguration>());
 }

@@ -17,7 +17,7 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettings.Validator>();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSettings.Apply>();
 
-        if (!builder.Environment.IsLocal())
+        if (builder.Environment.UsesSecureCookies(builder.Configuration))
         {
             // __Host-: Secure, path /, no domain; the browser keeps it to this host over https only.
             builder.Services.AddAntiforgery(antiforgery =>
