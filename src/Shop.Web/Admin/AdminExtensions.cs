@@ -58,6 +58,7 @@ public static class AdminExtensions
         });
 
         builder.Services.AddScoped<AdminAccounts>();
+        builder.Services.AddScoped<AdminOrderSearch>();
         return builder;
     }
 }
