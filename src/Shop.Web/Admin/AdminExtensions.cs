@@ -59,6 +59,8 @@ public static class AdminExtensions
 
         builder.Services.AddScoped<AdminAccounts>();
         builder.Services.AddScoped<AdminOrderSearch>();
+        builder.Services.AddScoped<AdminOrderDetails>();
+        builder.Services.AddScoped<AdminRefunds>();
         return builder;
     }
 }
