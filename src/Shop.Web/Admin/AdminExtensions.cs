@@ -61,6 +61,8 @@ public static class AdminExtensions
         builder.Services.AddScoped<AdminOrderSearch>();
         builder.Services.AddScoped<AdminOrderDetails>();
         builder.Services.AddScoped<AdminRefunds>();
+        builder.Services.AddScoped<AdminOrderActions>();
+        builder.Services.AddScoped<AdminTimeline>();
         return builder;
     }
 }

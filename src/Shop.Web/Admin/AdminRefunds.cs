@@ -12,7 +12,7 @@ namespace Shop.Web.Admin;
 /// An admin's refund: asked of Stripe and written on the order's timeline. The order itself does not change here: it
 /// changes when Stripe's charge.refunded event (or reconciliation) confirms the refund, like every other payment fact.
 /// </summary>
-public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, TimeProvider time, ILogger<AdminRefunds> logger)
+public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, AdminTimeline timeline, ILogger<AdminRefunds> logger)
 {
     /// <param name="requestId">Made when the refund form was shown and sent back with it: the same form sent twice is one
     /// refund request, so Stripe gets the same idempotency key and makes one refund.</param>
@@ -80,42 +80,13 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Time
                 retryRequestId: requestId);
         }
 
-        var recorded = await RecordAsync(order, requestId, "refund requested",
+        var recorded = await timeline.RecordAsync(order.Id, requestId, "refund requested",
             $"{admin} asked Stripe to refund {refund} ({created.Id}, {created.Status})" + (string.IsNullOrWhiteSpace(note) ? "" : $": {note.Trim()}"),
             admin, cancellationToken);
         logger.LogInformation("Admin refund {RefundId} of order {OrderId} requested at Stripe", created.Id, order.PublicId);
         return recorded
             ? AdminActionResult.Done($"Stripe accepted the refund of {refund} ({created.Status}). The order changes when Stripe confirms it.")
             : AdminActionResult.Done("This refund was already requested; it is shown once Stripe confirms it.");
-    }
-
-    /// <summary>Writes the timeline entry under the request's id; false when a concurrent click of the same form wrote it first.</summary>
-    private async Task<bool> RecordAsync(Order order, Guid id, string title, string description, string admin, CancellationToken cancellationToken)
-    {
-        db.OrderTimeline.Add(new OrderTimelineEntry
-        {
-            Id = id,
-            OrderId = order.Id,
-            At = time.GetUtcNow(),
-            Source = admin,
-            Title = title,
-            Description = description.Length > 500 ? description[..500] : description,
-        });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            if (await db.OrderTimeline.AsNoTracking().AnyAsync(e => e.Id == id, cancellationToken))
-            {
-                return false;
-            }
-
-            throw;
-        }
     }
 
     /// <summary>"4", "4.5", "4.50" in the currency's major units as minor units; null for anything else (or a fraction of a cent).</summary>

@@ -4,7 +4,7 @@ using Shop.Web.Admin;
 
 namespace Shop.Web.Pages.Admin.Orders;
 
-public sealed class DetailModel(AdminOrderDetails details, AdminRefunds refunds) : PageModel
+public sealed class DetailModel(AdminOrderDetails details, AdminRefunds refunds, AdminOrderActions actions) : PageModel
 {
     [FromRoute]
     public string PublicId { get; set; } = "";
@@ -41,6 +41,14 @@ public sealed class DetailModel(AdminOrderDetails details, AdminRefunds refunds)
         var result = await refunds.RefundAsync(PublicId, refundRequestId, amount, note, Admin, cancellationToken);
         return Answered(result);
     }
+
+    public async Task<IActionResult> OnPostAskStripeAsync(CancellationToken cancellationToken) =>
+        Answered(await actions.AskStripeAsync(PublicId, Admin, cancellationToken));
+
+    public async Task<IActionResult> OnPostRequeueEmailAsync(Guid emailId, bool confirm, CancellationToken cancellationToken) =>
+        confirm
+            ? Answered(await actions.RequeueEmailAsync(PublicId, emailId, Admin, cancellationToken))
+            : Refused("Tick the box to confirm; the email was not requeued.");
 
     private string Admin => User.Identity?.Name ?? throw new InvalidOperationException("An admin action without a signed-in admin.");
 

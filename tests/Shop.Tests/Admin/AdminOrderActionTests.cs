@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using Shop.Tests.Infrastructure;
+using Shop.Web.Email;
+using Shop.Web.Orders;
+
+namespace Shop.Tests.Admin;
+
+public sealed class AdminOrderActionTests : IDisposable
+{
+    private static readonly DateTimeOffset s_monday = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+    private readonly StripeStub _stripe = new();
+    private readonly ShopApp _app;
+
+    public AdminOrderActionTests() => _app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Stripe:RequestTimeout"] = "00:00:30" });
+
+    [Fact]
+    public async Task Asking_stripe_now_after_a_partial_refund_shows_the_order_partially_refunded()
+    {
+        await _app.CreateAdminAsync();
+        var order = await _app.AddOrderAsync("ada@example.com", s_monday, OrderStatus.Paid);
+        _stripe.AnswerRetrieve(order.PaymentIntentId!, "succeeded", order.TotalMinorUnits, refunded: 400);
+        using var admin = await _app.AdminSessionAsync();
+
+        await admin.PostFormAsync($"/admin/orders/{order.PublicId}", $"/admin/orders/{order.PublicId}?handler=AskStripe", []);
+        var page = await admin.GetAsync($"/admin/orders/{order.PublicId}");
+
+        Assert.Contains("<dd id=\"order-status\">PartiallyRefunded</dd>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<dd id=\"order-refunded\">$4.00</dd>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("Stripe answered; the order shows what it said.", page.Html, StringComparison.Ordinal);
+        await using var db = _app.OpenDatabase();
+        var asked = await db.OrderTimeline.SingleAsync(e => e.Title == "asked Stripe");
+        Assert.Equal(AdminUsers.Email, asked.Source);
+    }
+
+    [Fact]
+    public async Task A_failed_email_is_queued_again_and_the_timeline_names_the_admin()
+    {
+        await _app.CreateAdminAsync();
+        var order = await _app.AddOrderAsync("ada@example.com", s_monday, OrderStatus.Paid);
+        var email = OutboxMessage.Queue(order.Id, CustomerEmailKind.Receipt, "receipt", order.TotalMinorUnits, s_monday);
+        email.Status = OutboxStatus.Failed;
+        email.Attempts = 7;
+        email.LastError = "550 mailbox unavailable";
+        await using (var arrange = _app.OpenDatabase())
+        {
+            arrange.Outbox.Add(email);
+            await arrange.SaveChangesAsync();
+        }
+
+        using var admin = await _app.AdminSessionAsync();
+        var shown = await admin.GetAsync($"/admin/orders/{order.PublicId}");
+
+        await admin.PostFormAsync($"/admin/orders/{order.PublicId}", $"/admin/orders/{order.PublicId}?handler=RequeueEmail",
+            [new("emailId", email.Id.ToString()), new("confirm", "true")]);
+        var page = await admin.GetAsync($"/admin/orders/{order.PublicId}");
+
+        Assert.Contains("550 mailbox unavailable", shown.Html, StringComparison.Ordinal);
+        Assert.Contains("The Receipt email is queued again.", page.Html, StringComparison.Ordinal);
+        await using var db = _app.OpenDatabase();
+        var entry = await db.OrderTimeline.SingleAsync(e => e.Title == "email requeued");
+        Assert.Equal(AdminUsers.Email, entry.Source);
+        Assert.Contains("after 7 attempts: 550 mailbox unavailable", entry.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_email_of_another_order_is_not_requeued()
+    {
+        await _app.CreateAdminAsync();
+        var order = await _app.AddOrderAsync("ada@example.com", s_monday, OrderStatus.Paid);
+        var other = await _app.AddOrderAsync("grace@example.com", s_monday, OrderStatus.Paid);
+        var email = OutboxMessage.Queue(other.Id, CustomerEmailKind.Receipt, "receipt", other.TotalMinorUnits, s_monday);
+        email.Status = OutboxStatus.Failed;
+        await using (var arrange = _app.OpenDatabase())
+        {
+            arrange.Outbox.Add(email);
+            await arrange.SaveChangesAsync();
+        }
+
+        using var admin = await _app.AdminSessionAsync();
+
+        await admin.PostFormAsync($"/admin/orders/{order.PublicId}", $"/admin/orders/{order.PublicId}?handler=RequeueEmail",
+            [new("emailId", email.Id.ToString()), new("confirm", "true")]);
+        var page = await admin.GetAsync($"/admin/orders/{order.PublicId}");
+
+        Assert.Contains("This order has no such email.", page.Html, StringComparison.Ordinal);
+        await using var db = _app.OpenDatabase();
+        Assert.Equal(OutboxStatus.Failed, (await db.Outbox.SingleAsync()).Status);
+    }
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _stripe.Dispose();
+    }
+}
