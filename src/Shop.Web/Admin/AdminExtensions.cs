@@ -63,6 +63,7 @@ public static class AdminExtensions
         builder.Services.AddScoped<AdminRefunds>();
         builder.Services.AddScoped<AdminOrderActions>();
         builder.Services.AddScoped<AdminTimeline>();
+        builder.Services.AddScoped<AdminDisputes>();
         return builder;
     }
 }

@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Web.Data;
 using Shop.Web.Email;
+using Shop.Web.Payments;
 using Shop.Web.Payments.Reconciliation;
 
 namespace Shop.Web.Admin;
 
 /// <summary>The admin's actions on an order other than refunds; each is written on the order's timeline.</summary>
-public sealed class AdminOrderActions(ShopDbContext db, PaymentReconciler reconciler, FailedEmails failedEmails, AdminTimeline timeline)
+public sealed class AdminOrderActions(ShopDbContext db, PaymentReconciler reconciler, PaymentGateway gateway, FailedEmails failedEmails, AdminTimeline timeline)
 {
     /// <summary>"Ask Stripe now": reconciles this order at once, through the same writer as webhooks.</summary>
     public async Task<AdminActionResult> AskStripeAsync(string publicId, string admin, CancellationToken cancellationToken)
@@ -26,6 +27,34 @@ public sealed class AdminOrderActions(ShopDbContext db, PaymentReconciler reconc
         };
         await timeline.RecordAsync(order.Id, Guid.NewGuid(), "asked Stripe", $"{admin} asked Stripe about this order: {outcome}", admin, cancellationToken);
         return status == StripeReadStatus.Done ? AdminActionResult.Done(outcome) : AdminActionResult.Refused(outcome);
+    }
+
+    /// <summary>
+    /// Cancels the PaymentIntent of an order nobody has paid, so it can no longer be paid. The order becomes Canceled when
+    /// Stripe's payment_intent.canceled event (or reconciliation) says so.
+    /// </summary>
+    public async Task<AdminActionResult> CancelPaymentAsync(string publicId, string admin, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().IgnoreAutoIncludes().SingleOrDefaultAsync(o => o.PublicId == publicId, cancellationToken);
+        if (order is null)
+        {
+            return AdminActionResult.Refused("There is no such order.");
+        }
+
+        if (!order.IsOpenForPayment || order.PaymentIntentId is null)
+        {
+            return AdminActionResult.Refused($"Only an unpaid order's PaymentIntent can be canceled; this order is {order.Status}.");
+        }
+
+        var result = await gateway.CancelPaymentIntentAsync(order, cancellationToken);
+        if (result.Failure is { } failure)
+        {
+            return AdminActionResult.Refused($"Stripe did not cancel the PaymentIntent: {failure.CustomerMessage}");
+        }
+
+        await timeline.RecordAsync(order.Id, Guid.NewGuid(), "cancel requested",
+            $"{admin} canceled PaymentIntent {order.PaymentIntentId} at Stripe ({result.PaymentIntent?.Status})", admin, cancellationToken);
+        return AdminActionResult.Done("Stripe canceled the PaymentIntent. The order changes when Stripe's event confirms it.");
     }
 
     /// <summary>Puts a failed email of this order back in the outbox queue.</summary>

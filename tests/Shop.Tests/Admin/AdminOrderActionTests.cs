@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Shop.Tests.Infrastructure;
 using Shop.Web.Email;
 using Shop.Web.Orders;
+using Shop.Web.Payments.Events;
 
 namespace Shop.Tests.Admin;
 
@@ -86,6 +87,77 @@ public sealed class AdminOrderActionTests : IDisposable
         await using var db = _app.OpenDatabase();
         Assert.Equal(OutboxStatus.Failed, (await db.Outbox.SingleAsync()).Status);
     }
+
+    [Fact]
+    public async Task Canceling_an_unpaid_payment_asks_stripe_and_leaves_the_order_to_stripe_event()
+    {
+        await _app.CreateAdminAsync();
+        var order = await _app.AddOrderAsync("ada@example.com", s_monday);
+        _stripe.AnswerRetrieve(order.PaymentIntentId!, "requires_payment_method", order.TotalMinorUnits);
+        using var admin = await _app.AdminSessionAsync();
+
+        await admin.PostFormAsync($"/admin/orders/{order.PublicId}", $"/admin/orders/{order.PublicId}?handler=CancelPayment", [new("confirm", "true")]);
+        var page = await admin.GetAsync($"/admin/orders/{order.PublicId}");
+
+        Assert.Single(_stripe.PaymentIntentCancellations);
+        Assert.Equal("canceled", _stripe.StatusOf(order.PaymentIntentId!));
+        Assert.Contains("Stripe canceled the PaymentIntent.", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<dd id=\"order-status\">AwaitingPayment</dd>", page.Html, StringComparison.Ordinal);
+        await using var db = _app.OpenDatabase();
+        Assert.Equal(AdminUsers.Email, (await db.OrderTimeline.SingleAsync(e => e.Title == "cancel requested")).Source);
+    }
+
+    [Fact]
+    public async Task A_paid_order_payment_is_not_canceled()
+    {
+        await _app.CreateAdminAsync();
+        var order = await _app.AddOrderAsync("ada@example.com", s_monday, OrderStatus.Paid);
+        using var admin = await _app.AdminSessionAsync();
+
+        await admin.PostFormAsync($"/admin/orders/{order.PublicId}", $"/admin/orders/{order.PublicId}?handler=CancelPayment", [new("confirm", "true")]);
+        var page = await admin.GetAsync($"/admin/orders/{order.PublicId}");
+
+        Assert.Contains("Only an unpaid order&#x27;s PaymentIntent can be canceled; this order is Paid.", page.Html, StringComparison.Ordinal);
+        Assert.Empty(_stripe.PaymentIntentCancellations);
+    }
+
+    [Fact]
+    public async Task Open_disputes_are_listed_nearest_evidence_deadline_first()
+    {
+        await _app.CreateAdminAsync();
+        var later = await _app.AddOrderAsync("ada@example.com", s_monday, OrderStatus.Disputed);
+        var sooner = await _app.AddOrderAsync("grace@example.com", s_monday, OrderStatus.Disputed);
+        var won = await _app.AddOrderAsync("alan@example.com", s_monday, OrderStatus.DisputeWon);
+        await using (var arrange = _app.OpenDatabase())
+        {
+            arrange.DisputeFacts.AddRange(
+                Dispute("du_later", later, "needs_response", s_monday.AddDays(9)),
+                Dispute("du_sooner", sooner, "warning_needs_response", s_monday.AddDays(3)),
+                Dispute("du_won", won, "won", s_monday.AddDays(1)));
+            await arrange.SaveChangesAsync();
+        }
+
+        using var admin = await _app.AdminSessionAsync();
+
+        var page = await admin.GetAsync("/admin/disputes");
+
+        var ids = System.Text.RegularExpressions.Regex.Matches(page.Html, "<code class=\"dispute-id\">(du_[a-z]+)</code>").Select(m => m.Groups[1].Value);
+        Assert.Equal(["du_sooner", "du_later"], ids);
+        Assert.Contains("2026-12-03 09:00", page.Html, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/admin/orders/{sooner.PublicId}\">", page.Html, StringComparison.Ordinal);
+    }
+
+    private static DisputeFact Dispute(string id, Order order, string status, DateTimeOffset due) => new()
+    {
+        DisputeId = id,
+        PaymentIntentId = order.PaymentIntentId!,
+        Status = status,
+        Amount = order.TotalMinorUnits,
+        Currency = "usd",
+        Reason = "fraudulent",
+        EvidenceDueBy = due,
+        ObservedAt = s_monday,
+    };
 
     public void Dispose()
     {

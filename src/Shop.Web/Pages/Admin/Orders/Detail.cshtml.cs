@@ -45,6 +45,11 @@ public sealed class DetailModel(AdminOrderDetails details, AdminRefunds refunds,
     public async Task<IActionResult> OnPostAskStripeAsync(CancellationToken cancellationToken) =>
         Answered(await actions.AskStripeAsync(PublicId, Admin, cancellationToken));
 
+    public async Task<IActionResult> OnPostCancelPaymentAsync(bool confirm, CancellationToken cancellationToken) =>
+        confirm
+            ? Answered(await actions.CancelPaymentAsync(PublicId, Admin, cancellationToken))
+            : Refused("Tick the box to confirm; nothing was canceled.");
+
     public async Task<IActionResult> OnPostRequeueEmailAsync(Guid emailId, bool confirm, CancellationToken cancellationToken) =>
         confirm
             ? Answered(await actions.RequeueEmailAsync(PublicId, emailId, Admin, cancellationToken))
