@@ -57,6 +57,32 @@ public sealed class AdminOrderActions(ShopDbContext db, PaymentReconciler reconc
         return AdminActionResult.Done("Stripe canceled the PaymentIntent. The order changes when Stripe's event confirms it.");
     }
 
+    /// <summary>
+    /// Resolves a NeedsReview order by accepting the payment as Stripe took it, with the admin's reason. The status stays
+    /// derived from Stripe's facts; the decision and its note are what the timeline keeps (the other resolution is a refund).
+    /// </summary>
+    public async Task<AdminActionResult> AcceptReviewAsync(string publicId, string? note, string admin, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().IgnoreAutoIncludes().SingleOrDefaultAsync(o => o.PublicId == publicId, cancellationToken);
+        if (order is null)
+        {
+            return AdminActionResult.Refused("There is no such order.");
+        }
+
+        if (order.Status != Orders.OrderStatus.NeedsReview)
+        {
+            return AdminActionResult.Refused($"This order is {order.Status}, not NeedsReview: there is nothing to accept.");
+        }
+
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            return AdminActionResult.Refused("Write why the payment is accepted; nothing was recorded.");
+        }
+
+        await timeline.RecordAsync(order.Id, Guid.NewGuid(), "review accepted", $"{admin} accepted the payment as Stripe took it: {note.Trim()}", admin, cancellationToken);
+        return AdminActionResult.Done("The payment is accepted; the note is on the timeline.");
+    }
+
     /// <summary>Puts a failed email of this order back in the outbox queue.</summary>
     public async Task<AdminActionResult> RequeueEmailAsync(string publicId, Guid emailId, string admin, CancellationToken cancellationToken)
     {

@@ -147,6 +147,28 @@ public sealed class AdminOrderActionTests : IDisposable
         Assert.Contains($"<a href=\"/admin/orders/{sooner.PublicId}\">", page.Html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_needs_review_order_is_accepted_with_a_note_on_the_timeline()
+    {
+        await _app.CreateAdminAsync();
+        var review = await _app.AddOrderAsync("ada@example.com", s_monday, OrderStatus.NeedsReview);
+        var paid = await _app.AddOrderAsync("grace@example.com", s_monday, OrderStatus.Paid);
+        using var admin = await _app.AdminSessionAsync();
+
+        await admin.PostFormAsync($"/admin/orders/{review.PublicId}", $"/admin/orders/{review.PublicId}?handler=AcceptReview",
+            [new("note", "customer paid the old price by phone"), new("confirm", "true")]);
+        await admin.PostFormAsync($"/admin/orders/{paid.PublicId}", $"/admin/orders/{paid.PublicId}?handler=AcceptReview",
+            [new("note", "anything"), new("confirm", "true")]);
+        var refused = await admin.GetAsync($"/admin/orders/{paid.PublicId}");
+
+        Assert.Contains("This order is Paid, not NeedsReview: there is nothing to accept.", refused.Html, StringComparison.Ordinal);
+        await using var db = _app.OpenDatabase();
+        var entry = await db.OrderTimeline.SingleAsync();
+        Assert.Equal(review.Id, entry.OrderId);
+        Assert.Equal(AdminUsers.Email, entry.Source);
+        Assert.Equal($"{AdminUsers.Email} accepted the payment as Stripe took it: customer paid the old price by phone", entry.Description);
+    }
+
     private static DisputeFact Dispute(string id, Order order, string status, DateTimeOffset due) => new()
     {
         DisputeId = id,

@@ -50,6 +50,11 @@ public sealed class DetailModel(AdminOrderDetails details, AdminRefunds refunds,
             ? Answered(await actions.CancelPaymentAsync(PublicId, Admin, cancellationToken))
             : Refused("Tick the box to confirm; nothing was canceled.");
 
+    public async Task<IActionResult> OnPostAcceptReviewAsync(string? note, bool confirm, CancellationToken cancellationToken) =>
+        confirm
+            ? Answered(await actions.AcceptReviewAsync(PublicId, note, Admin, cancellationToken))
+            : Refused("Tick the box to confirm; nothing was recorded.");
+
     public async Task<IActionResult> OnPostRequeueEmailAsync(Guid emailId, bool confirm, CancellationToken cancellationToken) =>
         confirm
             ? Answered(await actions.RequeueEmailAsync(PublicId, emailId, Admin, cancellationToken))
