@@ -32,6 +32,11 @@ public sealed class AdminAccounts(UserManager<IdentityUser> users, RoleManager<I
             }
         }
 
+        if (existed && await users.IsInRoleAsync(user, AdminExtensions.AdminRole))
+        {
+            return new AdminCreation(true, true, [], AlreadyAdmin: true);
+        }
+
         if (!await users.IsInRoleAsync(user, AdminExtensions.AdminRole))
         {
             var added = await users.AddToRoleAsync(user, AdminExtensions.AdminRole);
@@ -45,7 +50,7 @@ public sealed class AdminAccounts(UserManager<IdentityUser> users, RoleManager<I
     }
 }
 
-public sealed record AdminCreation(bool Succeeded, bool UserExisted, IReadOnlyList<string> Errors)
+public sealed record AdminCreation(bool Succeeded, bool UserExisted, IReadOnlyList<string> Errors, bool AlreadyAdmin = false)
 {
     public static AdminCreation Failed(IdentityResult result) =>
         new(false, false, result.Errors.Select(e => e.Description).ToList());

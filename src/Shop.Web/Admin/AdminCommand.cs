@@ -44,7 +44,9 @@ public static class AdminCommand
             return 1;
         }
 
-        await output.WriteLineAsync(created.UserExisted
+        await output.WriteLineAsync(created.AlreadyAdmin
+            ? $"{email} is already an admin; nothing was changed (its password is unchanged)."
+            : created.UserExisted
             ? $"{email} already had an account; it now has the Admin role (its password is unchanged). Sign in at {AdminExtensions.LoginPath}."
             : $"Created admin {email}. Sign in at {AdminExtensions.LoginPath}.");
         return 0;

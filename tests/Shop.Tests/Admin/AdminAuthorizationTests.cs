@@ -112,6 +112,21 @@ public sealed class AdminAuthorizationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_admin_command_run_twice_changes_nothing_the_second_time()
+    {
+        await _app.CreateAdminAsync();
+        var output = new StringWriter();
+
+        var exitCode = await AdminCommand.RunAsync(_app.Services, ["admin", "create", AdminUsers.Email],
+            new StringReader("another long password\n"), output, CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal($"{AdminUsers.Email} is already an admin; nothing was changed (its password is unchanged).", output.ToString().Trim());
+        using var session = _app.NewSession();
+        Assert.Equal("/admin", (await session.SignInAsync()).Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task The_admin_command_refuses_a_weak_password_and_creates_nothing()
     {
         var output = new StringWriter();
