@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.Extensions.Options;
 using Shop.Web;
+using Shop.Web.Admin;
 using Shop.Web.BackgroundWork;
 using Shop.Web.Checkout;
 using Shop.Web.Data;
@@ -38,6 +39,7 @@ builder.AddShopSecurity();
 builder.AddShopHealthChecks();
 builder.AddShopTelemetry();
 builder.AddRetention();
+builder.AddAdmin();
 
 builder.Services.AddRazorPages();
 // Prices show "¥3,600" and "€12.00" as characters; the default encoder would write them as &#xA5; entities.
@@ -45,6 +47,13 @@ builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new T
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
+
+// `admin create EMAIL` creates an admin and exits; the web server does not start.
+if (AdminCommand.IsInvoked(args))
+{
+    Environment.ExitCode = await AdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, CancellationToken.None);
+    return;
+}
 
 app.UseTrustedProxies();
 
@@ -57,6 +66,8 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
 app.UseShopSecurity();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapRazorPages();
 app.MapControllers();
 app.MapShopHealthChecks();

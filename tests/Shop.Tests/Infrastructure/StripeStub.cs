@@ -26,6 +26,7 @@ public sealed partial class StripeStub : IDisposable
     private readonly ConcurrentDictionary<string, PaymentIntentState> _paymentIntents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _idempotencyKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<StripeRequest> _posts = new();
+    private readonly ConcurrentDictionary<string, string> _refundsByKey = new(StringComparer.Ordinal);
     private volatile Failure? _failure;
     private TimeSpan _creationDelay;
     private int _idempotencyErrorsToSend;
@@ -37,6 +38,8 @@ public sealed partial class StripeStub : IDisposable
             .RespondWith(Response.Create().WithCallback(AnswerAsync));
         _server.Given(Request.Create().WithPath("/v1/disputes").UsingGet())
             .RespondWith(Response.Create().WithCallback(AnswerDisputes));
+        _server.Given(Request.Create().WithPath("/v1/refunds").UsingPost())
+            .RespondWith(Response.Create().WithCallback(AnswerRefund));
     }
 
     public string Url => _server.Urls[0];
@@ -49,6 +52,12 @@ public sealed partial class StripeStub : IDisposable
     public IReadOnlyList<StripeRequest> PaymentIntentUpdates => Posts(path => UpdatePath().IsMatch(path));
 
     public IReadOnlyList<StripeRequest> PaymentIntentCancellations => Posts(path => CancelPath().IsMatch(path));
+
+    /// <summary>POST /v1/refunds as sent, retries and double submits included.</summary>
+    public IReadOnlyList<StripeRequest> RefundRequests => Posts(path => path == "/v1/refunds");
+
+    /// <summary>The refunds Stripe made: one per idempotency key.</summary>
+    public IReadOnlyCollection<string> RefundsMade => _refundsByKey.Values.ToList();
 
     /// <summary>Answers every call the way Stripe does, echoing the amount sent (and ends <see cref="FailWith"/> and <see cref="AnswerAfter"/>).</summary>
     public void AnswerNormally()
@@ -257,6 +266,71 @@ public sealed partial class StripeStub : IDisposable
             : [];
         return Json(200, new { @object = "list", data = disputes, has_more = false, url = "/v1/disputes" });
     }
+
+    /// <summary>
+    /// POST /v1/refunds for a PaymentIntent: refused above what its charge has left unrefunded or before it succeeded, as
+    /// Stripe does; the same idempotency key gets the same refund back. A refund counts on the charge at once, as it does
+    /// at Stripe (refunds to cards succeed at once in test mode), so reconciliation then sees it.
+    /// </summary>
+    private ResponseMessage AnswerRefund(IRequestMessage request)
+    {
+        _posts.Enqueue(StripeRequest.From(request));
+        if (_failure is { } failure)
+        {
+            return Error(failure);
+        }
+
+        var form = QueryHelpers.ParseQuery(request.Body ?? "");
+        var id = form.TryGetValue("payment_intent", out var pi) ? pi.ToString() : "";
+        var key = request.Headers?.TryGetValue("Idempotency-Key", out var keys) == true ? keys.FirstOrDefault() : null;
+        lock (_paymentIntents)
+        {
+            if (key is not null && _idempotencyKeys.GetOrAdd(key, request.Path + "?" + request.Body) != request.Path + "?" + request.Body)
+            {
+                return Error(IdempotencyError);
+            }
+
+            if (key is not null && _refundsByKey.TryGetValue(key, out var earlier))
+            {
+                return Json(200, RefundJson(earlier, id, Amount(form)));
+            }
+
+            if (!_paymentIntents.TryGetValue(id, out var current))
+            {
+                return Error(new Failure(HttpStatusCode.NotFound, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'"));
+            }
+
+            var amount = form.ContainsKey("amount") ? Amount(form) : current.Amount - current.Refunded;
+            if (current.Status != "succeeded")
+            {
+                return Error(new Failure(HttpStatusCode.BadRequest, "invalid_request_error", "payment_intent_unexpected_state",
+                    $"This PaymentIntent ({id}) does not have a successful charge to refund."));
+            }
+
+            if (amount > current.Amount - current.Refunded)
+            {
+                return Error(new Failure(HttpStatusCode.BadRequest, "invalid_request_error", "amount_too_large",
+                    $"Refund amount ({amount}) is greater than unrefunded amount on charge ({current.Amount - current.Refunded})."));
+            }
+
+            _paymentIntents[id] = current with { Refunded = current.Refunded + amount };
+            var refundId = "re_" + Guid.NewGuid().ToString("N")[..24];
+            _refundsByKey[key ?? refundId] = refundId;
+            return Json(200, RefundJson(refundId, id, amount));
+        }
+    }
+
+    private static Dictionary<string, object?> RefundJson(string id, string paymentIntentId, long amount) => new()
+    {
+        ["id"] = id,
+        ["object"] = "refund",
+        ["amount"] = amount,
+        ["charge"] = "ch_" + paymentIntentId[3..],
+        ["currency"] = "usd",
+        ["payment_intent"] = paymentIntentId,
+        ["reason"] = "requested_by_customer",
+        ["status"] = "succeeded",
+    };
 
     private static ResponseMessage Error(Failure failure) =>
         Json((int)failure.Status, new { error = new { type = failure.Type, code = failure.Code, message = failure.Message } });

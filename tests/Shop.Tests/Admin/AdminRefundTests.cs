@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Shop.Tests.Infrastructure;
+using Shop.Web.Orders;
+
+namespace Shop.Tests.Admin;
+
+public sealed partial class AdminRefundTests : IDisposable
+{
+    private static readonly DateTimeOffset s_monday = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+    private readonly StripeStub _stripe = new();
+    private readonly ShopApp _app;
+
+    // The shop's 2 s test timeout is for tests of timeouts; a first call to the stub on a busy 2-core machine can take longer.
+    public AdminRefundTests() => _app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Stripe:RequestTimeout"] = "00:00:30" });
+
+    [Fact]
+    public async Task A_partial_refund_is_asked_of_stripe_and_named_on_the_timeline_while_the_order_waits_for_stripe()
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+
+        var answer = await RefundAsync(admin, order.PublicId, amount: "4.00");
+
+        var request = Assert.Single(_stripe.RefundRequests);
+        Assert.Equal("400", request.Form["amount"]);
+        Assert.Equal(order.PaymentIntentId, request.Form["payment_intent"]);
+        Assert.Matches($"^shop-{order.PublicId}-refund-[0-9a-f]{{32}}$", request.IdempotencyKey);
+        Assert.Contains("Stripe accepted the refund of $4.00", answer.Html, StringComparison.Ordinal);
+        await using var db = _app.OpenDatabase();
+        var stored = await db.Orders.SingleAsync(o => o.PublicId == order.PublicId);
+        Assert.Equal(OrderStatus.Paid, stored.Status);
+        Assert.Equal(0, stored.RefundedMinorUnits);
+        var entry = Assert.Single(await db.OrderTimeline.Where(e => e.OrderId == stored.Id).ToListAsync());
+        Assert.Equal(AdminUsers.Email, entry.Source);
+        Assert.StartsWith($"{AdminUsers.Email} asked Stripe to refund $4.00 (re_", entry.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_double_click_on_one_refund_form_makes_one_refund()
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+        var form = await RefundFormAsync(admin, order.PublicId, amount: "4.00");
+
+        var answers = await Task.WhenAll(PostAsync(admin, order.PublicId, form), PostAsync(admin, order.PublicId, form));
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.Redirect, status));
+        Assert.Equal(2, _stripe.RefundRequests.Count);
+        Assert.Single(_stripe.RefundRequests.Select(r => r.IdempotencyKey).Distinct());
+        Assert.Single(_stripe.RefundsMade);
+        await using var db = _app.OpenDatabase();
+        Assert.Single(await db.OrderTimeline.Where(e => e.Title == "refund requested").ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_refund_above_what_remains_refundable_is_refused_and_nothing_reaches_stripe()
+    {
+        var order = await PaidOrderAsync(refunded: 2000);
+        using var admin = await _app.AdminSessionAsync();
+
+        var answer = await RefundAsync(admin, order.PublicId, amount: "4.01");
+
+        Assert.Contains("$4.01 is more than what remains refundable ($4.00).", answer.Html, StringComparison.Ordinal);
+        Assert.Empty(_stripe.RefundRequests);
+        await using var db = _app.OpenDatabase();
+        Assert.Empty(await db.OrderTimeline.ToListAsync());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("4.001")]
+    [InlineData("four")]
+    public async Task A_refund_amount_that_is_not_an_amount_is_refused(string amount)
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+
+        var answer = await RefundAsync(admin, order.PublicId, amount);
+
+        Assert.Contains($"is not an amount to refund: write a number above zero in USD, like 4.00.", answer.Html, StringComparison.Ordinal);
+        Assert.Empty(_stripe.RefundRequests);
+    }
+
+    [Fact]
+    public async Task A_refund_of_an_unpaid_order_is_refused()
+    {
+        await _app.CreateAdminAsync();
+        var order = await _app.AddOrderAsync("ada@example.com", s_monday);
+        using var admin = await _app.AdminSessionAsync();
+
+        var page = await admin.GetAsync($"/admin/orders/{order.PublicId}");
+        var answer = await RefundAsync(admin, order.PublicId, amount: "1.00");
+
+        Assert.Contains("Nothing to refund", page.Html, StringComparison.Ordinal);
+        Assert.Contains($"Order {order.PublicId} has no confirmed payment to refund (it is AwaitingPayment).", answer.Html, StringComparison.Ordinal);
+        Assert.Empty(_stripe.RefundRequests);
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_refund_is_not_sent()
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+
+        var answer = await RefundAsync(admin, order.PublicId, amount: "4.00", confirm: false);
+
+        Assert.Contains("Tick the box to confirm the refund; nothing was sent to Stripe.", answer.Html, StringComparison.Ordinal);
+        Assert.Empty(_stripe.RefundRequests);
+    }
+
+    [Fact]
+    public async Task A_stripe_error_is_shown_in_plain_words_with_stripe_request_id()
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+        _stripe.FailWith(HttpStatusCode.BadRequest, "invalid_request_error", "charge_disputed");
+
+        var answer = await RefundAsync(admin, order.PublicId, amount: "4.00");
+
+        Assert.Contains("Stripe refused the refund: Stub failure 400 (Stripe request req_stub).", answer.Html, StringComparison.Ordinal);
+        await using var db = _app.OpenDatabase();
+        Assert.Empty(await db.OrderTimeline.ToListAsync());
+    }
+
+    private async Task<Order> PaidOrderAsync(long refunded = 0)
+    {
+        await _app.CreateAdminAsync();
+        var order = await _app.AddOrderAsync("ada@example.com", s_monday, refunded > 0 ? OrderStatus.PartiallyRefunded : OrderStatus.Paid, refunded: refunded);
+        _stripe.AnswerRetrieve(order.PaymentIntentId!, "succeeded", order.TotalMinorUnits, refunded: refunded);
+        return order;
+    }
+
+    /// <summary>Fills the refund form as shown (with its own refund request id), sends it and follows the redirect back.</summary>
+    private static async Task<ShopSession.Page> RefundAsync(ShopSession admin, string publicId, string amount, bool confirm = true)
+    {
+        var form = await RefundFormAsync(admin, publicId, amount, confirm);
+        var status = await PostAsync(admin, publicId, form);
+        Assert.Equal(HttpStatusCode.Redirect, status);
+        return await admin.GetAsync($"/admin/orders/{publicId}");
+    }
+
+    private static async Task<Dictionary<string, string>> RefundFormAsync(ShopSession admin, string publicId, string amount, bool confirm = true)
+    {
+        var page = await admin.GetAsync($"/admin/orders/{publicId}");
+        var requestId = RefundRequestId().Match(page.Html) is { Success: true } m ? m.Groups[1].Value : Guid.NewGuid().ToString();
+        var form = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = page.AntiforgeryToken!,
+            ["refundRequestId"] = requestId,
+            ["amount"] = amount,
+        };
+        if (confirm)
+        {
+            form["confirm"] = "true";
+        }
+
+        return form;
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(ShopSession admin, string publicId, Dictionary<string, string> form)
+    {
+        using var content = new FormUrlEncodedContent(form);
+        using var response = await admin.Client.PostAsync($"/admin/orders/{publicId}?handler=Refund", content);
+        return response.StatusCode;
+    }
+
+    [GeneratedRegex("name=\"refundRequestId\" value=\"([0-9a-f-]+)\"")]
+    private static partial Regex RefundRequestId();
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _stripe.Dispose();
+    }
+}
