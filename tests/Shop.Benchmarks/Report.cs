@@ -40,8 +40,8 @@ public sealed class Report
     public void Ingest(int connections, LoadResult verifyOnly, LoadResult groupCommit, int groupMissing, LoadResult app, int appMissing)
     {
         AddIngestRow($"(a) signature only", verifyOnly, "–");
-        AddIngestRow($"(b) verify + parse + group commit", groupCommit, groupMissing == 0 ? "all acked stored" : $"**{groupMissing} acked missing**");
-        AddIngestRow($"Shop.Web", app, appMissing == 0 ? "all acked stored" : $"**{appMissing} acked missing**");
+        AddIngestRow($"(b) verify + parse + group commit", groupCommit, Stored(groupMissing));
+        AddIngestRow($"Shop.Web", app, Stored(appMissing));
         if (appMissing > 0 || app.NonSuccess.Count > 0 || app.SocketErrors > 0)
         {
             AllChecksPassed = false;
@@ -54,9 +54,48 @@ public sealed class Report
         _summary.Add([$"Webhook ingest, {connections} connection{(connections == 1 ? "" : "s")}",
             $"{N(app.PerSecond)}/s, p99 {N(app.P99Ms, "N1")} ms", $"(b) {N(groupCommit.PerSecond)}/s", $"{N(ratio, "N2")} × (b)", target, met]);
 
-        void AddIngestRow(string server, LoadResult r, string check) => _ingest.Add([
-            connections.ToString(CultureInfo.InvariantCulture), server, N(r.PerSecond), N(r.P50Ms, "N2"), N(r.P95Ms, "N2"), N(r.P99Ms, "N2"),
-            N(r.Requests), r.Errors, r.Wrapped > 0 ? $"{check}; {N(r.Wrapped)} repeats (ran out of unique events)" : check]);
+        void AddIngestRow(string server, LoadResult r, string check) => IngestRow(connections.ToString(CultureInfo.InvariantCulture), server, r, check);
+    }
+
+    private static string Stored(int missing) => missing == 0 ? "all acked stored" : $"**{missing} acked missing**";
+
+    private void IngestRow(string connections, string server, LoadResult r, string check) => _ingest.Add([
+        connections, server, N(r.PerSecond), N(r.P50Ms, "N2"), N(r.P95Ms, "N2"), N(r.P99Ms, "N2"),
+        N(r.Requests), r.Errors, r.Wrapped > 0 ? $"{check}; {N(r.Wrapped)} repeats (ran out of unique events)" : check]);
+
+    /// <summary>PostgreSQL rows: the group-commit baseline, one instance and two instances, ratios against that baseline.</summary>
+    public void PostgreSqlIngest(int connections, LoadResult groupCommit, int groupMissing, LoadResult one, int oneMissing, LoadResult two, int twoMissing)
+    {
+        var plural = connections == 1 ? "" : "s";
+        var perInstance = Math.Max(1, connections / 2);
+        var conns = connections.ToString(CultureInfo.InvariantCulture);
+        IngestRow(conns, "(b) PostgreSQL: verify + parse + group commit", groupCommit, Stored(groupMissing));
+        IngestRow(conns, "Shop.Web on PostgreSQL, one instance", one, Stored(oneMissing));
+        IngestRow(FormattableString.Invariant($"2 × {perInstance}"), "Shop.Web on PostgreSQL, two instances (worse p of the two)", two, Stored(twoMissing));
+        foreach (var (instances, result, missing) in new[] { ("one instance", one, oneMissing), ("two instances", two, twoMissing) })
+        {
+            var lossless = missing == 0 && result.NonSuccess.Count == 0 && result.SocketErrors == 0;
+            AllChecksPassed &= lossless;
+            _summary.Add([$"PostgreSQL webhook ingest, {connections} connection{plural}, {instances}",
+                $"{N(result.PerSecond)}/s, p99 {N(result.P99Ms, "N1")} ms", $"(b) PostgreSQL {N(groupCommit.PerSecond)}/s",
+                $"{N(result.PerSecond / groupCommit.PerSecond, "N2")} × (b)", "lossless", Met(lossless)]);
+        }
+    }
+
+    public void PostgreSqlEmail(int instances, EmailResult perMessage, EmailResult? drain)
+    {
+        var scenario = $"PostgreSQL email drain, 5,000 outbox rows, {(instances == 1 ? "one instance" : $"{instances} instances")}";
+        var baseline = $"{N(perMessage.PerSecond)}/s one connection per message";
+        if (drain is null)
+        {
+            AllChecksPassed = false;
+            _summary.Add([scenario, "not run: the shop sent nothing within 15 s", baseline, "", "all sent", "**no**"]);
+            return;
+        }
+
+        AllChecksPassed &= drain.Sent >= 5000;
+        _summary.Add([scenario, $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)", baseline, $"{N(drain.PerSecond / perMessage.PerSecond, "N1")} ×", "all sent",
+            Met(drain.Sent >= 5000)]);
     }
 
     public void Storm(LoadResult storm, int missing, StormEffects effects)
