@@ -34,7 +34,8 @@ var shopFolder = Path.GetFullPath(positional.Count > 1 ? positional[1] : Path.Co
 var shopExecutable = Path.Combine(shopFolder, "Shop.Web");
 var work = Directory.CreateTempSubdirectory("shop-bench-").FullName;
 var sqlite = BenchDatabase.Sqlite(Path.Combine(work, "shop.db"));
-var report = new Report();
+var report = new Report("results");
+var postgresReport = new Report("postgres");
 var total = Stopwatch.StartNew();
 void Step(string what) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {what}");
 
@@ -56,11 +57,15 @@ try
     }
 
     Step("Done");
-    var markdown = report.ToMarkdown(root, total.Elapsed);
-    Console.WriteLine();
-    Console.WriteLine(markdown);
-    Report.WriteInto(Path.Combine(root, "docs", "benchmarks.md"), markdown);
-    return report.AllChecksPassed ? 0 : 1;
+    foreach (var written in new[] { report, postgresReport }.Where(r => !r.IsEmpty))
+    {
+        var markdown = written.ToMarkdown(root, total.Elapsed);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        written.WriteInto(Path.Combine(root, "docs", "benchmarks.md"), markdown);
+    }
+
+    return report.AllChecksPassed && postgresReport.AllChecksPassed ? 0 : 1;
 }
 finally
 {
@@ -215,7 +220,7 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
                 WrkRunner.RunAsync(second.Port, twoDirectories[1], twoFiles[1], duration));
             var two = LoadResult.Sum(halves[0], halves[1]);
             var twoMissing = Missing(two.Acknowledged, await StoredEventIdsAsync(postgres, $"evt_{twoRun}_"));
-            report.PostgreSqlIngest(connections, groupCommit, groupMissing, one, oneMissing, two, twoMissing);
+            postgresReport.PostgreSqlIngest(connections, groupCommit, groupMissing, one, oneMissing, two, twoMissing);
             foreach (var directory in twoDirectories.Append(oneDirectory))
             {
                 Directory.Delete(directory, recursive: true);
@@ -247,7 +252,7 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
             }
 
             var drain = await EmailBenchmark.DrainAsync(postgres, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
-            report.PostgreSqlEmail(instances, perMessage, drain);
+            postgresReport.PostgreSqlEmail(instances, perMessage, drain);
         }
         finally
         {

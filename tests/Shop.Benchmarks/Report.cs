@@ -10,14 +10,23 @@ public sealed record StormEffects(int AckedOrders, int AckedButNotPaid, int Chan
 /// <summary>Collects results, compares them with the targets of issue #6, and writes the table into docs/benchmarks.md.</summary>
 public sealed class Report
 {
-    private const string StartMarker = "<!-- bench:results:start -->";
-    private const string EndMarker = "<!-- bench:results:end -->";
+    private readonly string _startMarker;
+    private readonly string _endMarker;
 
     private readonly List<string[]> _summary = [];
     private readonly List<string[]> _ingest = [];
     private readonly List<string> _notes = [];
 
+    /// <summary>Writes between <c>&lt;!-- bench:{block}:start --&gt;</c> and its end marker: "results" (SQLite) or "postgres".</summary>
+    public Report(string block)
+    {
+        _startMarker = $"<!-- bench:{block}:start -->";
+        _endMarker = $"<!-- bench:{block}:end -->";
+    }
+
     public bool AllChecksPassed { get; private set; } = true;
+
+    public bool IsEmpty => _summary.Count == 0;
 
     /// <summary>Other work on the machine skews every figure; the table says how much there was.</summary>
     public string LoadBefore { get; } = LoadAverage();
@@ -68,6 +77,13 @@ public sealed class Report
     {
         var plural = connections == 1 ? "" : "s";
         var perInstance = Math.Max(1, connections / 2);
+        if (_notes.Count == 0)
+        {
+            _notes.Add("PostgreSQL: the baseline and the one-instance shop replay the same events; the two-instance run gets its own events of the same " +
+                "kind (the one-instance run has already stored the first set), half to each instance through its own wrk; its rate is the sum, " +
+                "its latencies the worse of the two.");
+        }
+
         var conns = connections.ToString(CultureInfo.InvariantCulture);
         IngestRow(conns, "(b) PostgreSQL: verify + parse + group commit", groupCommit, Stored(groupMissing));
         IngestRow(conns, "Shop.Web on PostgreSQL, one instance", one, Stored(oneMissing));
@@ -155,14 +171,14 @@ public sealed class Report
     }
 
     /// <summary>Replaces the results between the markers, keeping the notes written around them.</summary>
-    public static void WriteInto(string path, string markdown)
+    public void WriteInto(string path, string markdown)
     {
-        var block = StartMarker + "\n" + markdown + EndMarker;
-        var existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n" + StartMarker + "\n" + EndMarker + "\n";
-        var start = existing.IndexOf(StartMarker, StringComparison.Ordinal);
-        var end = existing.IndexOf(EndMarker, StringComparison.Ordinal);
+        var block = _startMarker + "\n" + markdown + _endMarker;
+        var existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n";
+        var start = existing.IndexOf(_startMarker, StringComparison.Ordinal);
+        var end = existing.IndexOf(_endMarker, StringComparison.Ordinal);
         var updated = start >= 0 && end > start
-            ? existing[..start] + block + existing[(end + EndMarker.Length)..]
+            ? existing[..start] + block + existing[(end + _endMarker.Length)..]
             : existing + "\n" + block + "\n";
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, updated);
