@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks webhook ingest, checkout, email drain, start-up and memory against baselines, on this machine, in Release.
-# Prints the table and writes it into docs/benchmarks.md (between its result markers). Takes about 3 minutes on 2 cores.
+# Prints the table and writes it into docs/benchmarks.md (between its result markers). Takes about 5 minutes on 2 cores.
+#   scripts/bench.sh                   SQLite and PostgreSQL scenarios
+#   scripts/bench.sh --only postgres   only the PostgreSQL ones
+# PostgreSQL: a server of its own from scripts/postgres.sh (SHOP_POSTGRES_PORT, default here 54339), stopped at the end
+# unless it was already running; the benchmark drops and creates the database shop_bench on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +21,11 @@ fi
 shop=artifacts/bench/shop
 dotnet publish src/Shop.Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$shop" -nologo -clp:ErrorsOnly
 dotnet build tests/Shop.Benchmarks -c Release -nologo -clp:ErrorsOnly
-exec dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll "$PWD" "$PWD/$shop"
+
+export SHOP_POSTGRES_PORT=${SHOP_POSTGRES_PORT:-54339}
+started_postgres=false
+if ! scripts/postgres.sh status >/dev/null 2>&1; then started_postgres=true; fi
+postgres_url=$(scripts/postgres.sh start)
+stop_postgres() { if $started_postgres; then scripts/postgres.sh stop; fi; }
+trap stop_postgres EXIT
+dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll "$PWD" "$PWD/$shop" --postgres "$postgres_url" "$@"

@@ -46,23 +46,7 @@ public sealed class Baselines : IAsyncDisposable
 
         var writer = new GroupCommitWriter(Path.Combine(directory, "baseline-b.db"));
         var groupPort = ShopProcess.FreePort();
-        var groupCommit = Server(groupPort);
-        groupCommit.MapPost("/webhooks/stripe", async (HttpContext context) =>
-        {
-            var body = await ReadBodyAsync(context.Request.BodyReader);
-            if (!Verify(body, context.Request.Headers["Stripe-Signature"].ToString()))
-            {
-                return Results.BadRequest();
-            }
-
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var id = root.GetProperty("id").GetString()!;
-            var type = root.GetProperty("type").GetString()!;
-            var objectId = root.GetProperty("data").GetProperty("object").GetProperty("id").GetString();
-            await writer.WriteAsync(new BaselineEvent(id, type, objectId));
-            return Results.Ok();
-        });
+        var groupCommit = GroupCommitServer(groupPort, writer.WriteAsync);
 
         await verifyOnly.StartAsync();
         await groupCommit.StartAsync();
@@ -91,6 +75,29 @@ public sealed class Baselines : IAsyncDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>A server that verifies, parses, and hands each event to <paramref name="write"/>, answering once it is durable.</summary>
+    internal static WebApplication GroupCommitServer(int port, Func<BaselineEvent, Task> write)
+    {
+        var server = Server(port);
+        server.MapPost("/webhooks/stripe", async (HttpContext context) =>
+        {
+            var body = await ReadBodyAsync(context.Request.BodyReader);
+            if (!Verify(body, context.Request.Headers["Stripe-Signature"].ToString()))
+            {
+                return Results.BadRequest();
+            }
+
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var id = root.GetProperty("id").GetString()!;
+            var type = root.GetProperty("type").GetString()!;
+            var objectId = root.GetProperty("data").GetProperty("object").GetProperty("id").GetString();
+            await write(new BaselineEvent(id, type, objectId));
+            return Results.Ok();
+        });
+        return server;
     }
 
     private static WebApplication Server(int port)
@@ -128,11 +135,6 @@ public sealed class Baselines : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private sealed record BaselineEvent(string Id, string Type, string? ObjectId)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>One writer, one connection, one transaction per drained queue.</summary>
@@ -205,4 +207,10 @@ public sealed class Baselines : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>One verified, parsed event waiting for a baseline's writer; Done completes once its batch is committed.</summary>
+internal sealed record BaselineEvent(string Id, string Type, string? ObjectId)
+{
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -70,9 +70,9 @@ public sealed class EmailBenchmark : IAsyncDisposable
     }
 
     /// <summary>Polls the outbox until no row is pending; timed from the first row sent to the last. Null if nothing is sent.</summary>
-    public static async Task<EmailResult?> DrainAsync(string database, int expected, TimeSpan firstMessageWithin, TimeSpan limit)
+    public static async Task<EmailResult?> DrainAsync(BenchDatabase database, int expected, TimeSpan firstMessageWithin, TimeSpan limit)
     {
-        await using var db = Seeder.Open(database);
+        await using var db = database.Open();
         async Task<int> PendingAsync() => await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Pending);
 
         var wait = Stopwatch.StartNew();

@@ -4,39 +4,86 @@ using Microsoft.EntityFrameworkCore;
 using Shop.Benchmarks;
 using Shop.Web.Orders;
 
-// Usage: Shop.Benchmarks <repository root> <published shop folder>. scripts/bench.sh publishes the shop as it would be
-// deployed (Release, ReadyToRun) and runs this.
-var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
-var shopFolder = Path.GetFullPath(args.Length > 1 ? args[1] : Path.Combine(root, "artifacts", "bench", "shop"));
+// Usage: Shop.Benchmarks <repository root> <published shop folder> [--postgres <connection string>] [--only postgres].
+// scripts/bench.sh publishes the shop as it would be deployed (Release, ReadyToRun), starts PostgreSQL, and runs this.
+var positional = new List<string>();
+string? postgreSqlServer = null;
+var onlyPostgreSql = false;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--postgres" when i + 1 < args.Length:
+            postgreSqlServer = args[++i];
+            break;
+        case "--only" when i + 1 < args.Length && args[i + 1] == "postgres":
+            onlyPostgreSql = true;
+            i++;
+            break;
+        case var option when option.StartsWith("--", StringComparison.Ordinal):
+            Console.Error.WriteLine($"Unknown option {option}. Usage: Shop.Benchmarks <root> <shop folder> [--postgres <connection string>] [--only postgres]");
+            return 2;
+        default:
+            positional.Add(args[i]);
+            break;
+    }
+}
+
+var root = Path.GetFullPath(positional.Count > 0 ? positional[0] : ".");
+var shopFolder = Path.GetFullPath(positional.Count > 1 ? positional[1] : Path.Combine(root, "artifacts", "bench", "shop"));
 var shopExecutable = Path.Combine(shopFolder, "Shop.Web");
 var work = Directory.CreateTempSubdirectory("shop-bench-").FullName;
-var database = Path.Combine(work, "shop.db");
-var report = new Report();
+var sqlite = BenchDatabase.Sqlite(Path.Combine(work, "shop.db"));
+var report = new Report("results");
+var postgresReport = new Report("postgres");
 var total = Stopwatch.StartNew();
 void Step(string what) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {what}");
 
 try
 {
-    Step("Seeding 20,000 + 20,000 orders through ShopDbContext and the shop's migrations");
-    await Seeder.MigrateAsync(database);
-    var orders = await Seeder.OrdersAsync(database, "bench", 20_000);
-    var stormOrders = await Seeder.OrdersAsync(database, "storm", 20_000);
-
     await using var stripe = await StripeStandIn.StartAsync();
-    await using var baselines = await Baselines.StartAsync(work);
-    var settings = new Dictionary<string, string>
+    if (!onlyPostgreSql)
     {
-        ["ConnectionStrings__Shop"] = $"Data Source={database}",
-        ["Shop__Currency"] = "usd",
-        ["Stripe__WebhookSecrets__0"] = EventFiles.Secret,
-        ["Stripe__SecretKey"] = "sk_test_bench_fake",
-        ["Stripe__PublishableKey"] = "pk_test_bench_fake",
-        ["Stripe__ApiBase"] = stripe.Url,
-        ["Stripe__MaxNetworkRetries"] = "0",
-        ["RateLimiting__CheckoutPermitLimit"] = "10000",
-        // The seeded orders wait for payment; the reconciliation job would start asking Stripe about them after 10 minutes.
-        ["Reconciliation__Enabled"] = "false",
-    };
+        await SqliteScenariosAsync(stripe);
+    }
+
+    if (postgreSqlServer is null)
+    {
+        Console.WriteLine("No PostgreSQL server given (--postgres <connection string>): PostgreSQL scenarios skipped.");
+    }
+    else
+    {
+        await PostgreSqlScenariosAsync(stripe, postgreSqlServer);
+    }
+
+    Step("Done");
+    foreach (var written in new[] { report, postgresReport }.Where(r => !r.IsEmpty))
+    {
+        var markdown = written.ToMarkdown(root, total.Elapsed);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        written.WriteInto(Path.Combine(root, "docs", "benchmarks.md"), markdown);
+    }
+
+    return report.AllChecksPassed && postgresReport.AllChecksPassed ? 0 : 1;
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(work, recursive: true);
+}
+
+// The SQLite scenarios: start-up, memory, ingest at 1, 16, 64 connections, duplicate storm, checkout, email drain.
+async Task SqliteScenariosAsync(StripeStandIn stripe)
+{
+    Step("Seeding 20,000 + 20,000 orders through ShopDbContext and the shop's migrations");
+    await Seeder.MigrateAsync(sqlite);
+    var orders = await Seeder.OrdersAsync(sqlite, "bench", 20_000);
+    var stormOrders = await Seeder.OrdersAsync(sqlite, "storm", 20_000);
+
+    await using var baselines = await Baselines.StartAsync(work);
+    var settings = ShopSettings(stripe.Url);
+    sqlite.ApplyTo(settings);
 
     Step("Cold start: process start to the first 200 on / (3 starts)");
     var starts = new List<double>();
@@ -80,7 +127,7 @@ try
         var groupCommit = await WrkRunner.RunAsync(baselines.GroupCommitPort, directory, files, duration);
         var groupMissing = Missing(groupCommit.Acknowledged, baselines.StoredIds());
         var app = await WrkRunner.RunAsync(shop.Port, directory, files, duration);
-        var appMissing = Missing(app.Acknowledged, await StoredEventIdsAsync(database, $"evt_c{connections}_"));
+        var appMissing = Missing(app.Acknowledged, await StoredEventIdsAsync(sqlite, $"evt_c{connections}_"));
         report.Ingest(connections, verifyOnly, groupCommit, groupMissing, app, appMissing);
         Directory.Delete(directory, recursive: true);
     }
@@ -94,8 +141,8 @@ try
         var directory = Path.Combine(work, "storm");
         var files = EventFiles.Write(directory, deliveries, 64);
         var storm = await WrkRunner.RunAsync(shop.Port, directory, files, TimeSpan.FromSeconds(4));
-        var missing = Missing(storm.Acknowledged, await StoredEventIdsAsync(database, "evt_storm_"));
-        report.Storm(storm, missing, await StormEffectsAsync(database, storm.Acknowledged));
+        var missing = Missing(storm.Acknowledged, await StoredEventIdsAsync(sqlite, "evt_storm_"));
+        report.Storm(storm, missing, await StormEffectsAsync(sqlite, storm.Acknowledged));
         Directory.Delete(directory, recursive: true);
     }
 
@@ -107,29 +154,128 @@ try
     {
         var perMessage = await smtp.OneConnectionPerMessageAsync(500);
         await shop.DisposeAsync();
-        await Seeder.PendingEmailsAsync(database, orders, 5_000);
+        await Seeder.PendingEmailsAsync(sqlite, orders, 5_000);
         settings["Smtp__Host"] = "127.0.0.1";
         settings["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
         settings["Smtp__Security"] = "None";
         settings["Smtp__From__Address"] = "shop@example.com";
         shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
-        var drain = await EmailBenchmark.DrainAsync(database, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
+        var drain = await EmailBenchmark.DrainAsync(sqlite, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
         report.Email(perMessage, drain);
     }
 
     await shop.DisposeAsync();
-    Step("Done");
-    var markdown = report.ToMarkdown(root, total.Elapsed);
-    Console.WriteLine();
-    Console.WriteLine(markdown);
-    Report.WriteInto(Path.Combine(root, "docs", "benchmarks.md"), markdown);
-    return report.AllChecksPassed ? 0 : 1;
 }
-finally
+
+// The PostgreSQL scenarios, each beside a baseline in the same run: ingest at 1 and 64 connections on one and on two
+// instances against a group-commit baseline on the same server, then the email drain with one and three instances.
+async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
 {
-    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    Directory.Delete(work, recursive: true);
+    Step("PostgreSQL: a fresh database, the shop's migrations, 20,000 orders");
+    var postgres = await BenchDatabase.FreshPostgreSqlAsync(server, "shop_bench");
+    await Seeder.MigrateAsync(postgres);
+    var orders = await Seeder.OrdersAsync(postgres, "pgbench", 20_000);
+    await using var baseline = await PostgreSqlBaseline.StartAsync(postgres.ConnectionString);
+    var settings = ShopSettings(stripe.Url);
+    postgres.ApplyTo(settings);
+
+    var first = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
+    var second = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
+    try
+    {
+        Step("PostgreSQL: warm-up (JIT) of the baseline and both instances");
+        var warmFiles = EventFiles.Write(Path.Combine(work, "pgwarm"), Deliveries(orders, "pgwarm", 6_000, 0), 16);
+        foreach (var port in new[] { baseline.Port, first.Port, second.Port })
+        {
+            await WrkRunner.RunAsync(port, Path.Combine(work, "pgwarm"), warmFiles, TimeSpan.FromSeconds(2));
+        }
+
+        Directory.Delete(Path.Combine(work, "pgwarm"), recursive: true);
+        var duration = TimeSpan.FromSeconds(10);
+        foreach (var connections in new[] { 1, 64 })
+        {
+            // Unique events for 1,500/s at 1 connection and 6,000/s at 64; more would cost gigabytes of request files.
+            var budget = (connections == 1 ? 1_500 : 6_000) * (int)duration.TotalSeconds;
+            var oneRun = $"pg1c{connections}";
+            var oneDirectory = Path.Combine(work, oneRun);
+            Step($"PostgreSQL ingest at {connections} connections: signing {budget:N0} + {budget:N0} events");
+            var oneFiles = EventFiles.Write(oneDirectory, Deliveries(orders, oneRun, budget, connections * 7919), connections);
+
+            // Two instances: each gets its own wrk and its own half of the connections (at least one) and of the events.
+            var perInstance = Math.Max(1, connections / 2);
+            var twoRun = $"pg2c{connections}";
+            var twoDeliveries = Deliveries(orders, twoRun, budget, connections * 104729);
+            var twoDirectories = new[] { Path.Combine(work, twoRun + "a"), Path.Combine(work, twoRun + "b") };
+            var twoFiles = twoDirectories
+                .Select((directory, half) => EventFiles.Write(directory, twoDeliveries.Where((_, i) => i % 2 == half).ToList(), perInstance))
+                .ToArray();
+
+            Step($"PostgreSQL ingest at {connections} connections: (b) group-commit baseline, one instance, two instances");
+            var groupCommit = await WrkRunner.RunAsync(baseline.Port, oneDirectory, oneFiles, duration);
+            var groupMissing = Missing(groupCommit.Acknowledged, await baseline.StoredIdsAsync());
+            var one = await WrkRunner.RunAsync(first.Port, oneDirectory, oneFiles, duration);
+            var oneMissing = Missing(one.Acknowledged, await StoredEventIdsAsync(postgres, $"evt_{oneRun}_"));
+            var halves = await Task.WhenAll(
+                WrkRunner.RunAsync(first.Port, twoDirectories[0], twoFiles[0], duration),
+                WrkRunner.RunAsync(second.Port, twoDirectories[1], twoFiles[1], duration));
+            var two = LoadResult.Sum(halves[0], halves[1]);
+            var twoMissing = Missing(two.Acknowledged, await StoredEventIdsAsync(postgres, $"evt_{twoRun}_"));
+            postgresReport.PostgreSqlIngest(connections, groupCommit, groupMissing, one, oneMissing, two, twoMissing);
+            foreach (var directory in twoDirectories.Append(oneDirectory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+    finally
+    {
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+    }
+
+    Step("PostgreSQL email: one connection per message (baseline), then 5,000 outbox rows drained by one and by three instances");
+    await using var smtp = await EmailBenchmark.StartAsync();
+    var perMessage = await smtp.OneConnectionPerMessageAsync(500);
+    settings["Smtp__Host"] = "127.0.0.1";
+    settings["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
+    settings["Smtp__Security"] = "None";
+    settings["Smtp__From__Address"] = "shop@example.com";
+    foreach (var instances in new[] { 1, 3 })
+    {
+        await Seeder.PendingEmailsAsync(postgres, orders, 5_000);
+        var shops = new List<ShopProcess>();
+        try
+        {
+            for (var i = 0; i < instances; i++)
+            {
+                shops.Add(await ShopProcess.StartAsync(shopExecutable, shopFolder, settings));
+            }
+
+            var drain = await EmailBenchmark.DrainAsync(postgres, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
+            postgresReport.PostgreSqlEmail(instances, perMessage, drain);
+        }
+        finally
+        {
+            foreach (var shop in shops)
+            {
+                await shop.DisposeAsync();
+            }
+        }
+    }
 }
+
+Dictionary<string, string> ShopSettings(string stripeUrl) => new()
+{
+    ["Shop__Currency"] = "usd",
+    ["Stripe__WebhookSecrets__0"] = EventFiles.Secret,
+    ["Stripe__SecretKey"] = "sk_test_bench_fake",
+    ["Stripe__PublishableKey"] = "pk_test_bench_fake",
+    ["Stripe__ApiBase"] = stripeUrl,
+    ["Stripe__MaxNetworkRetries"] = "0",
+    ["RateLimiting__CheckoutPermitLimit"] = "10000",
+    // The seeded orders wait for payment; the reconciliation job would start asking Stripe about them after 10 minutes.
+    ["Reconciliation__Enabled"] = "false",
+};
 
 // Three successes to one failure, spread over the seeded orders (most arrive after the order is settled and are refused,
 // which still costs a read, a record and a commit).
@@ -144,15 +290,15 @@ static List<Delivery> Deliveries(List<SeededOrder> orders, string run, int count
 static int Missing(IReadOnlyList<Delivery> acknowledged, HashSet<string> stored) =>
     acknowledged.Select(d => d.EventId).Distinct().Count(id => !stored.Contains(id));
 
-static async Task<HashSet<string>> StoredEventIdsAsync(string database, string prefix)
+static async Task<HashSet<string>> StoredEventIdsAsync(BenchDatabase database, string prefix)
 {
-    await using var db = Seeder.Open(database);
+    await using var db = database.Open();
     return (await db.StripeEvents.Where(e => e.EventId.StartsWith(prefix)).Select(e => e.EventId).ToListAsync()).ToHashSet(StringComparer.Ordinal);
 }
 
-static async Task<StormEffects> StormEffectsAsync(string database, IReadOnlyList<Delivery> acknowledged)
+static async Task<StormEffects> StormEffectsAsync(BenchDatabase database, IReadOnlyList<Delivery> acknowledged)
 {
-    await using var db = Seeder.Open(database);
+    await using var db = database.Open();
     var orders = await db.Orders.Where(o => o.PaymentIntentId!.StartsWith("pi_storm"))
         .Select(o => new { o.Id, o.PaymentIntentId, o.Status, o.Version }).ToListAsync();
     var ids = orders.Select(o => o.Id).ToList();

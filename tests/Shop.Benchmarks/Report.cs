@@ -10,14 +10,23 @@ public sealed record StormEffects(int AckedOrders, int AckedButNotPaid, int Chan
 /// <summary>Collects results, compares them with the targets of issue #6, and writes the table into docs/benchmarks.md.</summary>
 public sealed class Report
 {
-    private const string StartMarker = "<!-- bench:results:start -->";
-    private const string EndMarker = "<!-- bench:results:end -->";
+    private readonly string _startMarker;
+    private readonly string _endMarker;
 
     private readonly List<string[]> _summary = [];
     private readonly List<string[]> _ingest = [];
     private readonly List<string> _notes = [];
 
+    /// <summary>Writes between <c>&lt;!-- bench:{block}:start --&gt;</c> and its end marker: "results" (SQLite) or "postgres".</summary>
+    public Report(string block)
+    {
+        _startMarker = $"<!-- bench:{block}:start -->";
+        _endMarker = $"<!-- bench:{block}:end -->";
+    }
+
     public bool AllChecksPassed { get; private set; } = true;
+
+    public bool IsEmpty => _summary.Count == 0;
 
     /// <summary>Other work on the machine skews every figure; the table says how much there was.</summary>
     public string LoadBefore { get; } = LoadAverage();
@@ -40,8 +49,8 @@ public sealed class Report
     public void Ingest(int connections, LoadResult verifyOnly, LoadResult groupCommit, int groupMissing, LoadResult app, int appMissing)
     {
         AddIngestRow($"(a) signature only", verifyOnly, "–");
-        AddIngestRow($"(b) verify + parse + group commit", groupCommit, groupMissing == 0 ? "all acked stored" : $"**{groupMissing} acked missing**");
-        AddIngestRow($"Shop.Web", app, appMissing == 0 ? "all acked stored" : $"**{appMissing} acked missing**");
+        AddIngestRow($"(b) verify + parse + group commit", groupCommit, Stored(groupMissing));
+        AddIngestRow($"Shop.Web", app, Stored(appMissing));
         if (appMissing > 0 || app.NonSuccess.Count > 0 || app.SocketErrors > 0)
         {
             AllChecksPassed = false;
@@ -54,9 +63,55 @@ public sealed class Report
         _summary.Add([$"Webhook ingest, {connections} connection{(connections == 1 ? "" : "s")}",
             $"{N(app.PerSecond)}/s, p99 {N(app.P99Ms, "N1")} ms", $"(b) {N(groupCommit.PerSecond)}/s", $"{N(ratio, "N2")} × (b)", target, met]);
 
-        void AddIngestRow(string server, LoadResult r, string check) => _ingest.Add([
-            connections.ToString(CultureInfo.InvariantCulture), server, N(r.PerSecond), N(r.P50Ms, "N2"), N(r.P95Ms, "N2"), N(r.P99Ms, "N2"),
-            N(r.Requests), r.Errors, r.Wrapped > 0 ? $"{check}; {N(r.Wrapped)} repeats (ran out of unique events)" : check]);
+        void AddIngestRow(string server, LoadResult r, string check) => IngestRow(connections.ToString(CultureInfo.InvariantCulture), server, r, check);
+    }
+
+    private static string Stored(int missing) => missing == 0 ? "all acked stored" : $"**{missing} acked missing**";
+
+    private void IngestRow(string connections, string server, LoadResult r, string check) => _ingest.Add([
+        connections, server, N(r.PerSecond), N(r.P50Ms, "N2"), N(r.P95Ms, "N2"), N(r.P99Ms, "N2"),
+        N(r.Requests), r.Errors, r.Wrapped > 0 ? $"{check}; {N(r.Wrapped)} repeats (ran out of unique events)" : check]);
+
+    /// <summary>PostgreSQL rows: the group-commit baseline, one instance and two instances, ratios against that baseline.</summary>
+    public void PostgreSqlIngest(int connections, LoadResult groupCommit, int groupMissing, LoadResult one, int oneMissing, LoadResult two, int twoMissing)
+    {
+        var plural = connections == 1 ? "" : "s";
+        var perInstance = Math.Max(1, connections / 2);
+        if (_notes.Count == 0)
+        {
+            _notes.Add("PostgreSQL: the baseline and the one-instance shop replay the same events; the two-instance run gets its own events of the same " +
+                "kind (the one-instance run has already stored the first set), half to each instance through its own wrk; its rate is the sum, " +
+                "its latencies the worse of the two.");
+        }
+
+        var conns = connections.ToString(CultureInfo.InvariantCulture);
+        IngestRow(conns, "(b) PostgreSQL: verify + parse + group commit", groupCommit, Stored(groupMissing));
+        IngestRow(conns, "Shop.Web on PostgreSQL, one instance", one, Stored(oneMissing));
+        IngestRow(FormattableString.Invariant($"2 × {perInstance}"), "Shop.Web on PostgreSQL, two instances (worse p of the two)", two, Stored(twoMissing));
+        foreach (var (instances, result, missing) in new[] { ("one instance", one, oneMissing), ("two instances", two, twoMissing) })
+        {
+            var lossless = missing == 0 && result.NonSuccess.Count == 0 && result.SocketErrors == 0;
+            AllChecksPassed &= lossless;
+            _summary.Add([$"PostgreSQL webhook ingest, {connections} connection{plural}, {instances}",
+                $"{N(result.PerSecond)}/s, p99 {N(result.P99Ms, "N1")} ms", $"(b) PostgreSQL {N(groupCommit.PerSecond)}/s",
+                $"{N(result.PerSecond / groupCommit.PerSecond, "N2")} × (b)", "lossless", Met(lossless)]);
+        }
+    }
+
+    public void PostgreSqlEmail(int instances, EmailResult perMessage, EmailResult? drain)
+    {
+        var scenario = $"PostgreSQL email drain, 5,000 outbox rows, {(instances == 1 ? "one instance" : $"{instances} instances")}";
+        var baseline = $"{N(perMessage.PerSecond)}/s one connection per message";
+        if (drain is null)
+        {
+            AllChecksPassed = false;
+            _summary.Add([scenario, "not run: the shop sent nothing within 15 s", baseline, "", "all sent", "**no**"]);
+            return;
+        }
+
+        AllChecksPassed &= drain.Sent >= 5000;
+        _summary.Add([scenario, $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)", baseline, $"{N(drain.PerSecond / perMessage.PerSecond, "N1")} ×", "all sent",
+            Met(drain.Sent >= 5000)]);
     }
 
     public void Storm(LoadResult storm, int missing, StormEffects effects)
@@ -116,14 +171,14 @@ public sealed class Report
     }
 
     /// <summary>Replaces the results between the markers, keeping the notes written around them.</summary>
-    public static void WriteInto(string path, string markdown)
+    public void WriteInto(string path, string markdown)
     {
-        var block = StartMarker + "\n" + markdown + EndMarker;
-        var existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n" + StartMarker + "\n" + EndMarker + "\n";
-        var start = existing.IndexOf(StartMarker, StringComparison.Ordinal);
-        var end = existing.IndexOf(EndMarker, StringComparison.Ordinal);
+        var block = _startMarker + "\n" + markdown + _endMarker;
+        var existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n";
+        var start = existing.IndexOf(_startMarker, StringComparison.Ordinal);
+        var end = existing.IndexOf(_endMarker, StringComparison.Ordinal);
         var updated = start >= 0 && end > start
-            ? existing[..start] + block + existing[(end + EndMarker.Length)..]
+            ? existing[..start] + block + existing[(end + _endMarker.Length)..]
             : existing + "\n" + block + "\n";
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, updated);

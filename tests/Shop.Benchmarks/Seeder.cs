@@ -12,17 +12,14 @@ public sealed record SeededOrder(long Id, string PaymentIntentId, long Amount);
 /// <summary>Writes the shop's schema (its own migrations), the catalog, and orders awaiting payment through ShopDbContext.</summary>
 public static class Seeder
 {
-    public static ShopDbContext Open(string databasePath) =>
-        new SqliteShopDbContext(new DbContextOptionsBuilder<SqliteShopDbContext>().UseSqlite($"Data Source={databasePath}").Options);
-
-    public static async Task MigrateAsync(string databasePath)
+    public static async Task MigrateAsync(BenchDatabase database)
     {
-        await using var db = Open(databasePath);
+        await using var db = database.Open();
         await db.Database.MigrateAsync();
         await CatalogSeed.SeedAsync(db, "usd", CancellationToken.None);
     }
 
-    public static async Task<List<SeededOrder>> OrdersAsync(string databasePath, string prefix, int count)
+    public static async Task<List<SeededOrder>> OrdersAsync(BenchDatabase database, string prefix, int count)
     {
         var now = DateTimeOffset.UtcNow;
         var address = new ShippingAddress { Line1 = "12 St James's Square", City = "London", PostalCode = "SW1Y 4JH", Country = "GB" };
@@ -30,7 +27,7 @@ public static class Seeder
         var seeded = new List<SeededOrder>(count);
         for (var first = 0; first < count; first += 5_000)
         {
-            await using var db = Open(databasePath);
+            await using var db = database.Open();
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var orders = new List<Order>();
             for (var i = first; i < Math.Min(count, first + 5_000); i++)
@@ -52,9 +49,9 @@ public static class Seeder
     }
 
     /// <summary>Marks every existing outbox row sent and adds <paramref name="count"/> pending receipts.</summary>
-    public static async Task PendingEmailsAsync(string databasePath, IReadOnlyList<SeededOrder> orders, int count)
+    public static async Task PendingEmailsAsync(BenchDatabase database, IReadOnlyList<SeededOrder> orders, int count)
     {
-        await using var db = Open(databasePath);
+        await using var db = database.Open();
         await db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent));
         var now = DateTimeOffset.UtcNow;
         db.Outbox.AddRange(Enumerable.Range(0, count).Select(i => new OutboxMessage

@@ -11,6 +11,16 @@ public sealed record LoadResult(
 {
     public double PerSecond => Requests / Seconds;
 
+    /// <summary>
+    /// Two wrk runs side by side, one per instance: requests, errors and acknowledgements added up over the longer of the
+    /// two windows; latency percentiles are the worse of the two (percentiles cannot be merged exactly from wrk's output).
+    /// </summary>
+    public static LoadResult Sum(LoadResult a, LoadResult b) => new(
+        a.Connections + b.Connections, a.Requests + b.Requests, Math.Max(a.Seconds, b.Seconds),
+        Math.Max(a.P50Ms, b.P50Ms), Math.Max(a.P95Ms, b.P95Ms), Math.Max(a.P99Ms, b.P99Ms), Math.Max(a.MaxMs, b.MaxMs),
+        a.NonSuccess.Concat(b.NonSuccess).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)),
+        a.SocketErrors + b.SocketErrors, a.Wrapped + b.Wrapped, [.. a.Acknowledged, .. b.Acknowledged]);
+
     public string Errors => NonSuccess.Count == 0 && SocketErrors == 0
         ? "0"
         : string.Join(" ", NonSuccess.Select(kv => $"{kv.Value}×{kv.Key}")) + (SocketErrors > 0 ? $" {SocketErrors} socket" : "");
