@@ -47,7 +47,8 @@ public sealed partial class AdminRefundTests : IDisposable
         var answers = await Task.WhenAll(PostAsync(admin, order.PublicId, form), PostAsync(admin, order.PublicId, form));
 
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.Redirect, status));
-        Assert.Equal(2, _stripe.RefundRequests.Count);
+        // The second click reaches Stripe too, unless the first was already recorded when it came: either way one key.
+        Assert.InRange(_stripe.RefundRequests.Count, 1, 2);
         Assert.Single(_stripe.RefundRequests.Select(r => r.IdempotencyKey).Distinct());
         Assert.Single(_stripe.RefundsMade);
         await using var db = _app.OpenDatabase();

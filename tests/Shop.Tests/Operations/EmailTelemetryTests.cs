@@ -17,8 +17,8 @@ namespace Shop.Tests.Operations;
 public sealed class EmailTelemetryTests : IAsyncLifetime, IDisposable
 {
     private readonly StripeStub _stripe = new();
-    private readonly List<Activity> _spans = [];
-    private readonly List<MetricSnapshot> _metrics = [];
+    private readonly LockedList<Activity> _spans = [];
+    private readonly LockedList<MetricSnapshot> _metrics = [];
     private DevInbox _inbox = null!;
     private ShopApp _app = null!;
 

@@ -15,8 +15,8 @@ namespace Shop.Tests.Operations;
 public sealed class TelemetryTests : IDisposable
 {
     private readonly StripeStub _stripe = new();
-    private readonly List<Activity> _spans = [];
-    private readonly List<MetricSnapshot> _metrics = [];
+    private readonly LockedList<Activity> _spans = [];
+    private readonly LockedList<MetricSnapshot> _metrics = [];
     private readonly ShopApp _app;
 
     public TelemetryTests()
