@@ -77,6 +77,13 @@ public sealed class ShopProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory in MB, from /proc.</summary>
+    /// <summary>CPU time the shop has used so far (user + system), all threads.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public double ResidentMegabytes()
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))

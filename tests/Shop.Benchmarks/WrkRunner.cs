@@ -11,6 +11,9 @@ public sealed record LoadResult(
 {
     public double PerSecond => Requests / Seconds;
 
+    /// <summary>The server's CPU time (all threads) per request over the run, where it was measured.</summary>
+    public TimeSpan? CpuPerRequest { get; init; }
+
     /// <summary>
     /// Two wrk runs side by side, one per instance: requests, errors and acknowledgements added up over the longer of the
     /// two windows; latency percentiles are the worse of the two (percentiles cannot be merged exactly from wrk's output).

@@ -31,10 +31,11 @@ public static class DataExtensions
         {
             var connectionString = SqliteConnectionString(database.ConnectionString!, builder.Environment.ContentRootPath);
             builder.Services.AddSingleton<SqliteDurabilityInterceptor>();
+            builder.Services.AddSingleton<SqliteCheckpointer>();
             builder.Services.AddDbContext<ShopDbContext, SqliteShopDbContext>(
                 (services, options) => options
                     .UseSqlite(connectionString)
-                    .AddInterceptors(services.GetRequiredService<SqliteDurabilityInterceptor>()),
+                    .AddInterceptors(services.GetRequiredService<SqliteDurabilityInterceptor>(), services.GetRequiredService<SqliteCheckpointer>()),
                 optionsLifetime: ServiceLifetime.Singleton);
             builder.Services.PostConfigure<DatabaseOptions>(options => options.ConnectionString = connectionString);
         }
@@ -42,6 +43,12 @@ public static class DataExtensions
         builder.Services.AddSingleton<DatabaseLocks>();
         // Registered before the web server's own hosted service, so the schema is ready before the first request.
         builder.Services.AddHostedService<DatabaseInitializer>();
+        if (!database.UsesPostgreSql)
+        {
+            // After the initializer: the file is migrated and in WAL mode before the first checkpoint.
+            builder.Services.AddHostedService(services => services.GetRequiredService<SqliteCheckpointer>());
+        }
+
         return builder;
     }
 

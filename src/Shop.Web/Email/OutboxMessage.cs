@@ -67,7 +67,8 @@ public sealed class OutboxMessage
     public static OutboxMessage Queue(long orderId, CustomerEmailKind kind, string dedupeKey, long amountMinorUnits, DateTimeOffset now,
         string? reason = null, DateTimeOffset? dueAt = null) => new()
     {
-        Id = Guid.NewGuid(),
+        // Time-ordered: a new row's key lands on the index's last page instead of a random one (fewer pages per commit).
+        Id = Guid.CreateVersion7(now),
         OrderId = orderId,
         Kind = kind,
         DedupeKey = dedupeKey.Length > 255 ? dedupeKey[..255] : dedupeKey,

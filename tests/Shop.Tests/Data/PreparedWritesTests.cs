@@ -23,7 +23,8 @@ public sealed class PreparedWritesTests : IDisposable
         var order = await db.Orders.SingleAsync();
 
         order.ApplyPayment(new PaymentStanding(OrderStatus.PaymentFailed, FailureMessage: "Your card was declined.", FailureCode: "generic_decline"), s_now);
-        var updated = await PreparedWrites.UpdateModifiedAsync<Order>(db, CancellationToken.None);
+        await using var writes = new PreparedWrites(db);
+        var updated = await writes.UpdateModifiedAsync<Order>(CancellationToken.None);
         await transaction.CommitAsync();
 
         Assert.Equal(1, updated);
@@ -49,12 +50,43 @@ public sealed class PreparedWritesTests : IDisposable
 
         order.ApplyPayment(new PaymentStanding(OrderStatus.Paid, PaidMinorUnits: order.TotalMinorUnits), s_now);
         await using var transaction = await db.Database.BeginTransactionAsync();
+        await using var writes = new PreparedWrites(db);
 
-        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => PreparedWrites.UpdateModifiedAsync<Order>(db, CancellationToken.None));
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => writes.UpdateModifiedAsync<Order>(CancellationToken.None));
 
         await transaction.RollbackAsync();
         await using var check = _app.OpenDatabase();
         Assert.Equal(OrderStatus.Canceled, (await check.Orders.SingleAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Commands_prepared_in_one_transaction_write_in_the_next_one_on_the_same_connection()
+    {
+        await _app.PlaceOrderAsync();
+        await using var db = _app.OpenDatabase();
+        await db.Database.OpenConnectionAsync();
+        await using var writes = new PreparedWrites(db);
+        var order = await db.Orders.SingleAsync();
+        await using (var first = await db.Database.BeginTransactionAsync())
+        {
+            order.ApplyPayment(new PaymentStanding(OrderStatus.PaymentFailed, FailureMessage: "Your card was declined.", FailureCode: "generic_decline"), s_now);
+            db.ChangeTracker.DetectChanges();
+            await writes.UpdateModifiedAsync<Order>(CancellationToken.None);
+            await first.CommitAsync();
+        }
+
+        await using (var second = await db.Database.BeginTransactionAsync())
+        {
+            order.ApplyPayment(new PaymentStanding(OrderStatus.Paid, PaidMinorUnits: order.TotalMinorUnits), s_now.AddMinutes(1));
+            db.ChangeTracker.DetectChanges();
+            await writes.UpdateModifiedAsync<Order>(CancellationToken.None);
+            await second.CommitAsync();
+        }
+
+        await using var check = _app.OpenDatabase();
+        var stored = await check.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.Paid, stored.Status);
+        Assert.Equal(order.Version, stored.Version);
     }
 
     public void Dispose()

@@ -59,6 +59,9 @@ public sealed class StripeEventWriter(
     private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<DisputeFact>> s_disputeFacts =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.DisputeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
+    // The writer's own context and connection, kept open across batches (see WriterSession); null after a failure.
+    private WriterSession? _session;
+
     private readonly Channel<Submission> _queue = Channel.CreateBounded<Submission>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
@@ -71,31 +74,38 @@ public sealed class StripeEventWriter(
         return await submission.Result.Task.WaitAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<Submission>(MaxBatchSize);
-        return loop.RunAsync(WorkerName, logger, async ct =>
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var submission))
+            await loop.RunAsync(WorkerName, logger, async ct =>
             {
-                batch.Add(submission);
-            }
+                batch.Clear();
+                while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var submission))
+                {
+                    batch.Add(submission);
+                }
 
-            try
-            {
-                await WriteBatchAsync(batch, ct);
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                // A bug outside the per-event handling: the requests waiting on this batch answer 5xx (Stripe retries)
-                // instead of hanging, and the loop goes on after a backoff.
-                batch.ForEach(s => s.Result.TrySetException(ex));
-                throw;
-            }
+                try
+                {
+                    await WriteBatchAsync(batch, ct);
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    // A bug outside the per-event handling: the requests waiting on this batch answer 5xx (Stripe retries)
+                    // instead of hanging, and the loop goes on after a backoff.
+                    batch.ForEach(s => s.Result.TrySetException(ex));
+                    throw;
+                }
 
-            return _queue.Reader.TryPeek(out _);
-        }, async ct => await _queue.Reader.WaitToReadAsync(ct), stoppingToken);
+                return _queue.Reader.TryPeek(out _);
+            }, async ct => await _queue.Reader.WaitToReadAsync(ct), stoppingToken);
+        }
+        finally
+        {
+            await CloseSessionAsync();
+        }
     }
 
     private async Task WriteBatchAsync(List<Submission> batch, CancellationToken cancellationToken)
@@ -160,11 +170,33 @@ public sealed class StripeEventWriter(
 
     private async Task<IngestResult[]> CommitAsync(IReadOnlyList<Submission> batch, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
+        var session = _session ??= await WriterSession.OpenAsync(scopes, cancellationToken);
+        try
+        {
+            var results = await CommitAsync(session, batch, cancellationToken);
+            session.Db.ChangeTracker.Clear();
+            return results;
+        }
+        catch
+        {
+            // The connection may be broken (a restarted server) or the context hold half a batch: start afresh.
+            await CloseSessionAsync();
+            throw;
+        }
+    }
 
-        // Each look at the change tracker would scan every tracked order for changes; one scan before writing is enough.
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
+    private async Task CloseSessionAsync()
+    {
+        if (_session is { } session)
+        {
+            _session = null;
+            await session.DisposeAsync();
+        }
+    }
+
+    private async Task<IngestResult[]> CommitAsync(WriterSession session, IReadOnlyList<Submission> batch, CancellationToken cancellationToken)
+    {
+        var (db, writes) = (session.Db, session.Writes);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         var eventIds = batch.Select(s => s.Event.Id).Distinct().ToList();
@@ -214,23 +246,23 @@ public sealed class StripeEventWriter(
         // DbUpdateConcurrencyException, as with SaveChanges.
         db.ChangeTracker.DetectChanges();
         var records = db.ChangeTracker.Entries<StripeEventRecord>().Count(e => e.State == EntityState.Added);
-        if (await PreparedWrites.InsertAddedAsync<StripeEventRecord>(db, cancellationToken, ignoreConflicts: true) != records)
+        if (await writes.InsertAddedAsync<StripeEventRecord>(cancellationToken, ignoreConflicts: true) != records)
         {
             // Another writer (another instance) recorded one of these events since they were looked up: retried alone,
             // that event is then seen as the duplicate it is.
             throw new DbUpdateConcurrencyException("A Stripe event of this batch was recorded by another writer meanwhile.");
         }
 
-        await PreparedWrites.InsertAddedAsync<PaymentIntentFact>(db, cancellationToken);
-        await PreparedWrites.InsertAddedAsync<ChargeFact>(db, cancellationToken);
-        await PreparedWrites.InsertAddedAsync<DisputeFact>(db, cancellationToken);
-        await PreparedWrites.UpdateModifiedAsync<PaymentIntentFact>(db, cancellationToken);
-        await PreparedWrites.UpdateModifiedAsync<ChargeFact>(db, cancellationToken);
-        await PreparedWrites.UpdateModifiedAsync<DisputeFact>(db, cancellationToken);
-        await PreparedWrites.InsertAddedAsync<OrderTimelineEntry>(db, cancellationToken);
+        await writes.InsertAddedAsync<PaymentIntentFact>(cancellationToken);
+        await writes.InsertAddedAsync<ChargeFact>(cancellationToken);
+        await writes.InsertAddedAsync<DisputeFact>(cancellationToken);
+        await writes.UpdateModifiedAsync<PaymentIntentFact>(cancellationToken);
+        await writes.UpdateModifiedAsync<ChargeFact>(cancellationToken);
+        await writes.UpdateModifiedAsync<DisputeFact>(cancellationToken);
+        await writes.InsertAddedAsync<OrderTimelineEntry>(cancellationToken);
         // An email already queued for the same news (its dedupe key) is not queued again.
-        var emails = await PreparedWrites.InsertAddedAsync<OutboxMessage>(db, cancellationToken, ignoreConflicts: true);
-        await PreparedWrites.UpdateModifiedAsync<Order>(db, cancellationToken);
+        var emails = await writes.InsertAddedAsync<OutboxMessage>(cancellationToken, ignoreConflicts: true);
+        await writes.UpdateModifiedAsync<Order>(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         RecordMetrics(batch, results, time.GetUtcNow());
@@ -325,9 +357,47 @@ public sealed class StripeEventWriter(
         return known;
     }
 
+    /// <summary>
+    /// One context with its connection held open, and the writes prepared on it: a batch then pays neither for a new scope
+    /// and context nor for opening a connection (SQLite's per-connection pragmas), and the inserts and updates stay
+    /// prepared from one batch to the next. Only the writer's loop uses it, one batch at a time.
+    /// </summary>
+    private sealed class WriterSession(AsyncServiceScope scope, ShopDbContext db) : IAsyncDisposable
+    {
+        public ShopDbContext Db => db;
+
+        public PreparedWrites Writes { get; } = new(db);
+
+        public static async Task<WriterSession> OpenAsync(IServiceScopeFactory scopes, CancellationToken cancellationToken)
+        {
+            var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
+            // Each look at the change tracker would scan every tracked order for changes; one scan before writing is enough.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                await db.Database.OpenConnectionAsync(cancellationToken);
+            }
+            catch
+            {
+                await scope.DisposeAsync();
+                throw;
+            }
+
+            return new WriterSession(scope, db);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Writes.DisposeAsync();
+            await scope.DisposeAsync();
+        }
+    }
+
     private sealed record Submission(StripeEvent Event, StripeEventSource Source, ActivityContext Receiver)
     {
         // Continuations run off the writer's loop, so answering requests never slows the next commit.
         public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
