@@ -30,6 +30,7 @@ public sealed partial class StripeStub : IDisposable
     private volatile Failure? _failure;
     private TimeSpan _creationDelay;
     private int _idempotencyErrorsToSend;
+    private int _refundAnswersToLose;
     private (string PaymentIntentId, string Status)? _afterNextRetrieve;
 
     public StripeStub()
@@ -113,6 +114,12 @@ public sealed partial class StripeStub : IDisposable
 
     /// <summary>Every PaymentIntent creation answers only after this delay, to exceed the shop's request timeout. Stripe has it (and its key) all the same.</summary>
     public void AnswerAfter(TimeSpan delay) => _creationDelay = delay;
+
+    /// <summary>
+    /// The next refund is made, but its answer is lost: a 500 comes back instead, as when Stripe (or something between)
+    /// fails after the work is done. The same idempotency key then gets that refund.
+    /// </summary>
+    public void LoseTheAnswerToTheNextRefund() => Interlocked.Exchange(ref _refundAnswersToLose, 1);
 
     /// <summary>The next creation is refused as if its key had been used before with other parameters.</summary>
     public void AnswerIdempotencyErrorToNextCreation() => Interlocked.Exchange(ref _idempotencyErrorsToSend, 1);
@@ -316,7 +323,9 @@ public sealed partial class StripeStub : IDisposable
             _paymentIntents[id] = current with { Refunded = current.Refunded + amount };
             var refundId = "re_" + Guid.NewGuid().ToString("N")[..24];
             _refundsByKey[key ?? refundId] = refundId;
-            return Json(200, RefundJson(refundId, id, amount));
+            return Interlocked.Exchange(ref _refundAnswersToLose, 0) == 1
+                ? Error(new Failure(HttpStatusCode.InternalServerError, "api_error", null, "An unknown error occurred."))
+                : Json(200, RefundJson(refundId, id, amount));
         }
     }
 
