@@ -31,7 +31,7 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
         var request = await db.RefundRequests.SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken);
         if (request is null)
         {
-            if (Refusal(order, amount, out var minorUnits) is { } refusal)
+            if (Validate(order, amount, note, out var minorUnits) is { } refusal)
             {
                 return refusal;
             }
@@ -52,7 +52,8 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
             : AnswerOf(request);
     }
 
-    private AdminActionResult? Refusal(Order order, string? amount, out long minorUnits)
+    /// <summary>Why this refund cannot be asked for, or null when it can.</summary>
+    private AdminActionResult? Validate(Order order, string? amount, string? note, out long minorUnits)
     {
         minorUnits = 0;
         if (order.PaidMinorUnits <= 0 || order.PaymentIntentId is null)
@@ -70,6 +71,11 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
         if (minorUnits > refundable.MinorUnits)
         {
             return AdminActionResult.Refused($"{new Money(minorUnits, order.Currency)} is more than what remains refundable ({refundable}).");
+        }
+
+        if (note?.Trim().Length > RefundRequest.NoteMaxLength)
+        {
+            return AdminActionResult.Refused($"The note is longer than {RefundRequest.NoteMaxLength} characters; shorten it. Nothing was sent to Stripe.");
         }
 
         return stripe.Client is null ? AdminActionResult.Refused("Stripe is not configured, so nothing can be refunded.") : null;

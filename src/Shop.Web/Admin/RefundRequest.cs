@@ -7,6 +7,8 @@ namespace Shop.Web.Admin;
 /// </summary>
 public sealed class RefundRequest
 {
+    public const int NoteMaxLength = 200;
+
     /// <summary>Made when the refund form was shown; part of the idempotency key.</summary>
     public Guid Id { get; init; }
 

@@ -143,7 +143,7 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
             request.Property(r => r.PaymentIntentId).HasMaxLength(255);
             request.Property(r => r.Currency).HasMaxLength(3);
             request.Property(r => r.RequestedBy).HasMaxLength(256);
-            request.Property(r => r.Note).HasMaxLength(200);
+            request.Property(r => r.Note).HasMaxLength(RefundRequest.NoteMaxLength);
             request.Property(r => r.StripeRefundId).HasMaxLength(255);
             request.Property(r => r.StripeRefundStatus).HasMaxLength(40);
             request.Property(r => r.Refusal).HasMaxLength(500);

@@ -113,6 +113,19 @@ public sealed partial class AdminRefundTests : IDisposable
     }
 
     [Fact]
+    public async Task A_note_too_long_for_the_record_is_refused_and_nothing_reaches_stripe()
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+
+        var answer = await RefundAsync(admin, order.PublicId, amount: "4.00", note: new string('n', 201));
+
+        Assert.Contains("The note is longer than 200 characters; shorten it. Nothing was sent to Stripe.", answer.Html, StringComparison.Ordinal);
+        Assert.Empty(_stripe.RefundRequests);
+        Assert.Empty(await TimelineAsync(order));
+    }
+
+    [Fact]
     public async Task A_refund_of_an_unpaid_order_is_refused()
     {
         await _app.CreateAdminAsync();
@@ -167,9 +180,14 @@ public sealed partial class AdminRefundTests : IDisposable
     }
 
     /// <summary>Fills the refund form as shown (with its own refund request id), sends it and follows the redirect back.</summary>
-    private static async Task<ShopSession.Page> RefundAsync(ShopSession admin, string publicId, string amount, bool confirm = true)
+    private static async Task<ShopSession.Page> RefundAsync(ShopSession admin, string publicId, string amount, bool confirm = true, string? note = null)
     {
         var form = await RefundFormAsync(admin, publicId, amount, confirm);
+        if (note is not null)
+        {
+            form["note"] = note;
+        }
+
         var status = await PostAsync(admin, publicId, form);
         Assert.Equal(HttpStatusCode.Redirect, status);
         return await admin.GetAsync($"/admin/orders/{publicId}");
