@@ -74,7 +74,7 @@ public sealed partial class AdminRefundTests : IDisposable
         var answers = await Task.WhenAll(PostAsync(admin, order.PublicId, form), PostAsync(admin, order.PublicId, form));
 
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.Redirect, status));
-        // The second click reaches Stripe too, unless the first was already recorded when it came: either way one key.
+        // The second click reaches Stripe too (same key, same refund), unless the first one's answer was recorded when it came.
         Assert.InRange(_stripe.RefundRequests.Count, 1, 2);
         Assert.Single(_stripe.RefundRequests.Select(r => r.IdempotencyKey).Distinct());
         Assert.Single(_stripe.RefundsMade);
