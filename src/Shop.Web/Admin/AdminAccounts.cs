@@ -48,6 +48,31 @@ public sealed class AdminAccounts(UserManager<IdentityUser> users, RoleManager<I
 
         return new AdminCreation(true, existed, []);
     }
+
+    /// <summary>
+    /// Creates the admin, or gives an existing one this new password and lifts any lockout: offline mode's local admin,
+    /// whose password changes at every start.
+    /// </summary>
+    public async Task<AdminCreation> CreateOrResetPasswordAsync(string email, string password)
+    {
+        var created = await CreateAsync(email, password);
+        if (!created.Succeeded || !created.UserExisted)
+        {
+            return created;
+        }
+
+        var user = (await users.FindByEmailAsync(email))!;
+        var removed = await users.RemovePasswordAsync(user);
+        var added = removed.Succeeded ? await users.AddPasswordAsync(user, password) : removed;
+        if (!added.Succeeded)
+        {
+            return AdminCreation.Failed(added);
+        }
+
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        return created;
+    }
 }
 
 public sealed record AdminCreation(bool Succeeded, bool UserExisted, IReadOnlyList<string> Errors, bool AlreadyAdmin = false)

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Shop.Web.Data;
+using Shop.Web.Security;
 
 namespace Shop.Web.Admin;
 
@@ -33,7 +35,6 @@ public static class AdminExtensions
         {
             cookie.LoginPath = LoginPath;
             cookie.LogoutPath = "/admin/logout";
-            cookie.Cookie.Name = "shop-admin";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Strict;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
@@ -45,6 +46,10 @@ public static class AdminExtensions
                 return Task.CompletedTask;
             };
         });
+
+        // Named and secured by the same rule as the shop's other cookies: __Host- and Secure in a deployment.
+        builder.Services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<ShopCookies>((cookie, cookies) => cookies.Apply(cookie.Cookie, "shop-admin"));
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminRole, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole));
@@ -64,6 +69,8 @@ public static class AdminExtensions
         builder.Services.AddScoped<AdminOrderActions>();
         builder.Services.AddScoped<AdminTimeline>();
         builder.Services.AddScoped<AdminDisputes>();
+        builder.Services.AddScoped<AdminConfigurationCheck>();
+        builder.Services.AddHostedService<OfflineAdmin>();
         return builder;
     }
 }

@@ -13,7 +13,8 @@ public sealed record AdminOrderView(
     IReadOnlyList<ChargeFact> Charges,
     IReadOnlyList<DisputeFact> Disputes,
     IReadOnlyList<OrderTimelineEntry> Timeline,
-    IReadOnlyList<OutboxMessage> Emails)
+    IReadOnlyList<OutboxMessage> Emails,
+    IReadOnlyList<RefundRequest> UnansweredRefunds)
 {
     /// <summary>What Stripe has confirmed as received and not yet refunded.</summary>
     public long RefundableMinorUnits => Math.Max(0, Order.PaidMinorUnits - Order.RefundedMinorUnits);
@@ -35,6 +36,11 @@ public sealed class AdminOrderDetails(ShopDbContext db, OrderQueries orders)
         var disputes = await db.DisputeFacts.AsNoTracking().Where(f => f.PaymentIntentId == paymentIntentId).ToListAsync(cancellationToken);
         var timeline = await orders.TimelineAsync(order.Id, cancellationToken);
         var emails = await db.Outbox.AsNoTracking().Where(m => m.OrderId == order.Id).OrderBy(m => m.CreatedAt).ToListAsync(cancellationToken);
-        return new AdminOrderView(order, paymentIntents, charges, disputes, timeline, emails);
+        // Requests whose answer is unknown (in flight, or lost): each can be sent again to learn it.
+        var unansweredRefunds = await db.RefundRequests.AsNoTracking()
+            .Where(r => r.OrderId == order.Id && r.AnsweredAt == null)
+            .OrderBy(r => r.RequestedAt)
+            .ToListAsync(cancellationToken);
+        return new AdminOrderView(order, paymentIntents, charges, disputes, timeline, emails, unansweredRefunds);
     }
 }

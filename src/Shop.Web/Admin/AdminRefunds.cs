@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Shop.Web.Common;
 using Shop.Web.Data;
@@ -9,14 +10,15 @@ using Stripe;
 namespace Shop.Web.Admin;
 
 /// <summary>
-/// An admin's refund: asked of Stripe and written on the order's timeline. The order itself does not change here: it
-/// changes when Stripe's charge.refunded event (or reconciliation) confirms the refund, like every other payment fact.
+/// An admin's refund: recorded on the order's timeline, asked of Stripe, and Stripe's answer recorded. The order itself does
+/// not change here: it changes when Stripe's charge.refunded event (or reconciliation) confirms the refund, like every other
+/// payment fact.
 /// </summary>
-public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, AdminTimeline timeline, ILogger<AdminRefunds> logger)
+public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, AdminTimeline timeline, TimeProvider time, ILogger<AdminRefunds> logger)
 {
     /// <param name="requestId">Made when the refund form was shown and sent back with it: the same form sent twice is one
     /// refund request, so Stripe gets the same idempotency key and makes one refund.</param>
-    /// <param name="amount">In major units as the admin typed it ("4.00").</param>
+    /// <param name="amount">In major units as the admin typed it ("4.00"); a request already recorded keeps its own.</param>
     public async Task<AdminActionResult> RefundAsync(string publicId, Guid requestId, string? amount, string? note, string admin,
         CancellationToken cancellationToken)
     {
@@ -26,29 +28,86 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
             return AdminActionResult.Refused("There is no such order.");
         }
 
-        // A second click of the same form: Stripe already has this request, and the timeline already says so.
-        if (await db.OrderTimeline.AnyAsync(e => e.Id == requestId, cancellationToken))
+        var request = await db.RefundRequests.SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+        if (request is null)
         {
-            return AdminActionResult.Done("This refund was already requested; it is shown once Stripe confirms it.");
+            if (Validate(order, amount, note, out var minorUnits) is { } refusal)
+            {
+                return refusal;
+            }
+
+            request = await RecordAsync(order, requestId, minorUnits, note, admin, cancellationToken);
         }
 
+        if (request.OrderId != order.Id)
+        {
+            return AdminActionResult.Refused("This refund request belongs to another order; nothing was sent to Stripe.");
+        }
+
+        // A request already answered is not sent again: its answer is known. One whose answer is unknown (in flight, lost
+        // with a dying process or a broken connection) is sent again with the same key, which Stripe answers with the
+        // same refund, so the answer can be recorded at last.
+        return request.AnsweredAt is null
+            ? await SendAsync(order, request, admin, cancellationToken)
+            : AnswerOf(request);
+    }
+
+    /// <summary>Why this refund cannot be asked for, or null when it can.</summary>
+    private AdminActionResult? Validate(Order order, string? amount, string? note, out long minorUnits)
+    {
+        minorUnits = 0;
         if (order.PaidMinorUnits <= 0 || order.PaymentIntentId is null)
         {
-            return AdminActionResult.Refused($"Order {publicId} has no confirmed payment to refund (it is {order.Status}).");
+            return AdminActionResult.Refused($"Order {order.PublicId} has no confirmed payment to refund (it is {order.Status}).");
         }
 
         var refundable = new Money(order.PaidMinorUnits - order.RefundedMinorUnits, order.Currency);
-        if (ParseAmount(amount, order.Currency) is not { } minorUnits || minorUnits <= 0)
+        if (ParseAmount(amount, order.Currency) is not { } parsed || parsed <= 0)
         {
             return AdminActionResult.Refused($"\"{amount}\" is not an amount to refund: write a number above zero in {order.Currency.ToUpperInvariant()}, like 4.00.");
         }
 
-        var refund = new Money(minorUnits, order.Currency);
+        minorUnits = parsed;
         if (minorUnits > refundable.MinorUnits)
         {
-            return AdminActionResult.Refused($"{refund} is more than what remains refundable ({refundable}).");
+            return AdminActionResult.Refused($"{new Money(minorUnits, order.Currency)} is more than what remains refundable ({refundable}).");
         }
 
+        if (note?.Trim().Length > RefundRequest.NoteMaxLength)
+        {
+            return AdminActionResult.Refused($"The note is longer than {RefundRequest.NoteMaxLength} characters; shorten it. Nothing was sent to Stripe.");
+        }
+
+        return stripe.Client is null ? AdminActionResult.Refused("Stripe is not configured, so nothing can be refunded.") : null;
+    }
+
+    /// <summary>
+    /// Writes the request and its line on the timeline before Stripe hears of it: if the process dies once Stripe has made
+    /// the refund, the timeline still says who asked for it, and the request can be sent again to learn Stripe's answer.
+    /// </summary>
+    private async Task<RefundRequest> RecordAsync(Order order, Guid requestId, long minorUnits, string? note, string admin, CancellationToken cancellationToken)
+    {
+        var request = new RefundRequest
+        {
+            Id = requestId,
+            OrderId = order.Id,
+            PaymentIntentId = order.PaymentIntentId!,
+            AmountMinorUnits = minorUnits,
+            Currency = order.Currency,
+            RequestedBy = admin,
+            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+            RequestedAt = time.GetUtcNow(),
+        };
+        db.RefundRequests.Add(request);
+        var recorded = await timeline.RecordAsync(order.Id, requestId, "refund requested",
+            $"{admin} asked Stripe to refund {request.Amount}" + (request.Note is null ? "" : $": {request.Note}"), admin, cancellationToken);
+
+        // The same form sent concurrently was recorded first: this click sends that request.
+        return recorded ? request : await db.RefundRequests.SingleAsync(r => r.Id == requestId, cancellationToken);
+    }
+
+    private async Task<AdminActionResult> SendAsync(Order order, RefundRequest request, string admin, CancellationToken cancellationToken)
+    {
         if (stripe.Client is not { } client)
         {
             return AdminActionResult.Refused("Stripe is not configured, so nothing can be refunded.");
@@ -57,37 +116,63 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
         Refund created;
         try
         {
+            // Exactly the parameters of the first sending: Stripe binds an idempotency key to them.
             created = await new RefundService(client).CreateAsync(new RefundCreateOptions
             {
-                PaymentIntent = order.PaymentIntentId,
-                Amount = minorUnits,
+                PaymentIntent = request.PaymentIntentId,
+                Amount = request.AmountMinorUnits,
                 Reason = "requested_by_customer",
-                Metadata = new Dictionary<string, string> { ["order_id"] = order.PublicId, ["refund_request"] = requestId.ToString("N") },
-            }, new RequestOptions { IdempotencyKey = $"shop-{order.PublicId}-refund-{requestId:N}" }, cancellationToken);
+                Metadata = new Dictionary<string, string> { ["order_id"] = order.PublicId, ["refund_request"] = request.Id.ToString("N") },
+            }, new RequestOptions { IdempotencyKey = request.IdempotencyKey(order.PublicId) }, cancellationToken);
         }
-        catch (StripeException ex)
+        catch (StripeException ex) when (IsStripesAnswer(ex))
         {
             logger.LogWarning("Stripe refused a refund of order {OrderId}: {StripeError} (request {StripeRequestId})",
                 order.PublicId, ex.StripeError?.Code ?? ex.StripeError?.Type, ex.StripeResponse?.RequestId);
-            return AdminActionResult.Refused(StripeFailure.Describe("refund", ex));
+            var refused = StripeFailure.Describe("refund", ex);
+            request.Refused(refused, time.GetUtcNow());
+            await timeline.RecordAsync(order.Id, AnswerEntryId(request.Id), "refund refused",
+                $"Stripe refused the refund of {request.Amount} asked by {request.RequestedBy}: {StripeFailure.Details(ex)}", admin, cancellationToken);
+            return AdminActionResult.Refused(refused);
+        }
+        catch (StripeException ex)
+        {
+            logger.LogWarning("Stripe did not complete a refund of order {OrderId}: HTTP {StatusCode} (request {StripeRequestId})",
+                order.PublicId, (int)ex.HttpStatusCode, ex.StripeResponse?.RequestId);
+            return UnknownOutcome($"Stripe answered {(int)ex.HttpStatusCode}: {StripeFailure.Details(ex)}");
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // Stripe may have made the refund without its answer reaching us: the same request id (and key) again is safe.
             logger.LogWarning(ex, "Stripe did not answer a refund of order {OrderId}", order.PublicId);
-            return AdminActionResult.Refused(
-                "Stripe did not answer, so the refund may or may not have been made. Send the form again: it is the same request, so Stripe makes at most one refund.",
-                retryRequestId: requestId);
+            return UnknownOutcome("Stripe did not answer");
         }
 
-        var recorded = await timeline.RecordAsync(order.Id, requestId, "refund requested",
-            $"{admin} asked Stripe to refund {refund} ({created.Id}, {created.Status})" + (string.IsNullOrWhiteSpace(note) ? "" : $": {note.Trim()}"),
-            admin, cancellationToken);
-        logger.LogInformation("Admin refund {RefundId} of order {OrderId} requested at Stripe", created.Id, order.PublicId);
-        return recorded
-            ? AdminActionResult.Done($"Stripe accepted the refund of {refund} ({created.Status}). The order changes when Stripe confirms it.")
-            : AdminActionResult.Done("This refund was already requested; it is shown once Stripe confirms it.");
+        request.Accepted(created.Id, created.Status, time.GetUtcNow());
+        await timeline.RecordAsync(order.Id, AnswerEntryId(request.Id), "refund accepted",
+            $"Stripe accepted the refund of {request.Amount} asked by {request.RequestedBy}: {created.Id} ({created.Status})", admin, cancellationToken);
+        logger.LogInformation("Admin refund {RefundId} of order {OrderId} accepted by Stripe", created.Id, order.PublicId);
+        return AdminActionResult.Done($"Stripe accepted the refund of {request.Amount} ({created.Status}). The order changes when Stripe confirms it.");
     }
+
+    private static AdminActionResult AnswerOf(RefundRequest request) =>
+        request.Refusal is { } refusal
+            ? AdminActionResult.Refused($"This refund request was answered already. {refusal}")
+            : AdminActionResult.Done($"This refund was already requested: Stripe accepted it ({request.StripeRefundId}, {request.StripeRefundStatus}). The order changes when Stripe confirms it.");
+
+    private static AdminActionResult UnknownOutcome(string what) => AdminActionResult.Refused(
+        $"{what}, so the refund may or may not have been made. The request is on the order's page, waiting for Stripe's answer: " +
+        "send it again from there. It is the same request, so Stripe makes at most one refund.");
+
+    /// <summary>
+    /// A refusal Stripe decided on (a 4xx about the request itself) is its answer. A conflict (the same key still being
+    /// worked on), a rate limit or a server error is not: the refund may or may not exist, and sending again will tell.
+    /// </summary>
+    private static bool IsStripesAnswer(StripeException ex) =>
+        ex.HttpStatusCode is not (HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests) && (int)ex.HttpStatusCode is >= 400 and < 500;
+
+    /// <summary>The timeline id of a request's answer: made from the request's, so an answer received twice is written once.</summary>
+    private static Guid AnswerEntryId(Guid requestId) =>
+        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"refund-answer:{requestId:N}")).AsSpan(0, 16));
 
     /// <summary>"4", "4.5", "4.50" in the currency's major units as minor units; null for anything else (or a fraction of a cent).</summary>
     internal static long? ParseAmount(string? text, string currency)
@@ -102,18 +187,19 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
     }
 }
 
-/// <param name="RetryRequestId">When the outcome is unknown: the request id the next form must carry, so a retry is the same request.</param>
-public sealed record AdminActionResult(bool Succeeded, string Message, Guid? RetryRequestId = null)
+public sealed record AdminActionResult(bool Succeeded, string Message)
 {
     public static AdminActionResult Done(string message) => new(true, message);
 
-    public static AdminActionResult Refused(string message, Guid? retryRequestId = null) => new(false, message, retryRequestId);
+    public static AdminActionResult Refused(string message) => new(false, message);
 }
 
 /// <summary>Stripe's refusal in plain words, with the request id Stripe's support asks for.</summary>
 public static class StripeFailure
 {
-    public static string Describe(string action, StripeException ex) =>
-        $"Stripe refused the {action}: {ex.StripeError?.Message ?? ex.Message}" +
-        (ex.StripeResponse?.RequestId is { } requestId ? $" (Stripe request {requestId})." : ".");
+    public static string Describe(string action, StripeException ex) => $"Stripe refused the {action}: {Details(ex)}.";
+
+    /// <summary>Stripe's message and, when Stripe gave one, its request id.</summary>
+    public static string Details(StripeException ex) =>
+        (ex.StripeError?.Message ?? ex.Message) + (ex.StripeResponse?.RequestId is { } requestId ? $" (Stripe request {requestId})" : "");
 }

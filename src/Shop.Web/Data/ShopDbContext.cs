@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Shop.Web.Admin;
 using Shop.Web.Catalog;
 using Shop.Web.Email;
 using Shop.Web.Orders;
@@ -36,6 +37,8 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
     public DbSet<DisputeFact> DisputeFacts => Set<DisputeFact>();
 
     public DbSet<CatchUpCheckpoint> CatchUpCheckpoints => Set<CatchUpCheckpoint>();
+
+    public DbSet<RefundRequest> RefundRequests => Set<RefundRequest>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -132,6 +135,21 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
             entry.Property(e => e.EventId).HasMaxLength(255);
             entry.HasIndex(e => new { e.OrderId, e.At });
             entry.HasOne<Order>().WithMany().HasForeignKey(e => e.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<RefundRequest>(request =>
+        {
+            request.Property(r => r.Id).ValueGeneratedNever();
+            request.Property(r => r.PaymentIntentId).HasMaxLength(255);
+            request.Property(r => r.Currency).HasMaxLength(3);
+            request.Property(r => r.RequestedBy).HasMaxLength(256);
+            request.Property(r => r.Note).HasMaxLength(RefundRequest.NoteMaxLength);
+            request.Property(r => r.StripeRefundId).HasMaxLength(255);
+            request.Property(r => r.StripeRefundStatus).HasMaxLength(40);
+            request.Property(r => r.Refusal).HasMaxLength(500);
+            request.Ignore(r => r.Amount);
+            request.HasIndex(r => r.OrderId);
+            request.HasOne<Order>().WithMany().HasForeignKey(r => r.OrderId).OnDelete(DeleteBehavior.Cascade);
         });
 
         // Facts are keyed by Stripe's ids and found by PaymentIntent, like orders; no foreign key, since Stripe's objects

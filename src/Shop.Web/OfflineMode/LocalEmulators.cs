@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Shop.Emulator.Inbox;
 using Shop.Emulator.Stripe;
+using Shop.Web.Payments.Webhooks;
 
 namespace Shop.Web.OfflineMode;
 
@@ -82,7 +83,7 @@ public sealed class LocalEmulators(
         }
 
         // Kestrel reports wildcard bindings as "http://[::]:5000"; the emulator must call a concrete address.
-        var url = new UriBuilder(address) { Path = "/webhooks/stripe" };
+        var url = new UriBuilder(address) { Path = StripeWebhookController.Path };
         if (url.Host is "[::]" or "0.0.0.0" or "+" or "*")
         {
             url.Host = "127.0.0.1";

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -17,16 +18,9 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettings.Validator>();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSettings.Apply>();
 
-        if (builder.Environment.UsesSecureCookies(builder.Configuration))
-        {
-            // __Host-: Secure, path /, no domain; the browser keeps it to this host over https only.
-            builder.Services.AddAntiforgery(antiforgery =>
-            {
-                antiforgery.Cookie.Name = "__Host-shop_antiforgery";
-                antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-                antiforgery.Cookie.Path = "/";
-            });
-        }
+        builder.Services.AddSingleton(ShopCookies.For(builder.Environment, builder.Configuration));
+        builder.Services.AddOptions<AntiforgeryOptions>()
+            .Configure<ShopCookies>((antiforgery, cookies) => cookies.Apply(antiforgery.Cookie, "shop_antiforgery"));
 
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -22,6 +22,24 @@ public sealed class AdminAuthorizationTests : IDisposable
     }
 
     [Fact]
+    public async Task Anonymous_requests_to_every_admin_page_but_the_login_page_are_sent_to_the_login_page()
+    {
+        var pages = AdminPages.Handlers(_app.Services, "Get").Where(path => !path.StartsWith(AdminExtensions.LoginPath, StringComparison.Ordinal)).ToList();
+        using var session = _app.NewSession();
+
+        var answers = new List<string>();
+        foreach (var path in pages)
+        {
+            var page = await session.GetAsync(path);
+            answers.Add($"{path} {(int)page.Status} {page.Location?.AbsolutePath}");
+        }
+
+        Assert.Contains("/admin/configuration", pages);
+        Assert.Contains("/admin/orders?handler=Csv", pages);
+        Assert.All(answers, answer => Assert.EndsWith($" 302 {AdminExtensions.LoginPath}", answer, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_admin_signs_in_and_out()
     {
         await _app.CreateAdminAsync();

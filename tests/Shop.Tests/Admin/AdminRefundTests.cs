@@ -32,9 +32,36 @@ public sealed partial class AdminRefundTests : IDisposable
         var stored = await db.Orders.SingleAsync(o => o.PublicId == order.PublicId);
         Assert.Equal(OrderStatus.Paid, stored.Status);
         Assert.Equal(0, stored.RefundedMinorUnits);
-        var entry = Assert.Single(await db.OrderTimeline.Where(e => e.OrderId == stored.Id).ToListAsync());
-        Assert.Equal(AdminUsers.Email, entry.Source);
-        Assert.StartsWith($"{AdminUsers.Email} asked Stripe to refund $4.00 (re_", entry.Description, StringComparison.Ordinal);
+        var timeline = await TimelineAsync(order);
+        Assert.Equal(["refund requested", "refund accepted"], timeline.Select(e => e.Title));
+        Assert.All(timeline, entry => Assert.Equal(AdminUsers.Email, entry.Source));
+        Assert.Equal($"{AdminUsers.Email} asked Stripe to refund $4.00", timeline[0].Description);
+        Assert.Equal($"Stripe accepted the refund of $4.00 asked by {AdminUsers.Email}: {Assert.Single(_stripe.RefundsMade)} (succeeded)", timeline[1].Description);
+    }
+
+    [Fact]
+    public async Task A_refund_whose_answer_was_lost_is_on_the_timeline_and_sent_again_makes_one_refund_and_records_it()
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+        _stripe.LoseTheAnswerToTheNextRefund();
+        var lost = await RefundAsync(admin, order.PublicId, amount: "4.00");
+        var beforeResending = await TimelineAsync(order);
+
+        var resent = await ResendAsync(admin, order.PublicId, UnansweredRequestId().Match(lost.Html).Groups[1].Value);
+
+        Assert.Contains("Stripe answered 500: An unknown error occurred. (Stripe request req_stub), so the refund may or may not have been made.", lost.Html, StringComparison.Ordinal);
+        var requested = Assert.Single(beforeResending);
+        Assert.Equal(("refund requested", AdminUsers.Email), (requested.Title, requested.Source));
+        Assert.Equal($"{AdminUsers.Email} asked Stripe to refund $4.00", requested.Description);
+        Assert.Equal(2, _stripe.RefundRequests.Count);
+        Assert.Single(_stripe.RefundRequests.Select(r => (r.IdempotencyKey, r.Form["amount"])).Distinct());
+        var refund = Assert.Single(_stripe.RefundsMade);
+        Assert.Contains("Stripe accepted the refund of $4.00 (succeeded).", resent.Html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(UnansweredRequestId(), resent.Html);
+        var timeline = await TimelineAsync(order);
+        Assert.Equal(["refund requested", "refund accepted"], timeline.Select(e => e.Title));
+        Assert.EndsWith($": {refund} (succeeded)", timeline[1].Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -47,12 +74,12 @@ public sealed partial class AdminRefundTests : IDisposable
         var answers = await Task.WhenAll(PostAsync(admin, order.PublicId, form), PostAsync(admin, order.PublicId, form));
 
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.Redirect, status));
-        // The second click reaches Stripe too, unless the first was already recorded when it came: either way one key.
+        // The second click reaches Stripe too (same key, same refund), unless the first one's answer was recorded when it came.
         Assert.InRange(_stripe.RefundRequests.Count, 1, 2);
         Assert.Single(_stripe.RefundRequests.Select(r => r.IdempotencyKey).Distinct());
         Assert.Single(_stripe.RefundsMade);
-        await using var db = _app.OpenDatabase();
-        Assert.Single(await db.OrderTimeline.Where(e => e.Title == "refund requested").ToListAsync());
+        var timeline = await TimelineAsync(order);
+        Assert.Equal(["refund requested", "refund accepted"], timeline.Select(e => e.Title));
     }
 
     [Fact]
@@ -83,6 +110,19 @@ public sealed partial class AdminRefundTests : IDisposable
 
         Assert.Contains($"is not an amount to refund: write a number above zero in USD, like 4.00.", answer.Html, StringComparison.Ordinal);
         Assert.Empty(_stripe.RefundRequests);
+    }
+
+    [Fact]
+    public async Task A_note_too_long_for_the_record_is_refused_and_nothing_reaches_stripe()
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+
+        var answer = await RefundAsync(admin, order.PublicId, amount: "4.00", note: new string('n', 201));
+
+        Assert.Contains("The note is longer than 200 characters; shorten it. Nothing was sent to Stripe.", answer.Html, StringComparison.Ordinal);
+        Assert.Empty(_stripe.RefundRequests);
+        Assert.Empty(await TimelineAsync(order));
     }
 
     [Fact]
@@ -122,8 +162,13 @@ public sealed partial class AdminRefundTests : IDisposable
         var answer = await RefundAsync(admin, order.PublicId, amount: "4.00");
 
         Assert.Contains("Stripe refused the refund: Stub failure 400 (Stripe request req_stub).", answer.Html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(UnansweredRequestId(), answer.Html);
+        var timeline = await TimelineAsync(order);
+        Assert.Equal(["refund requested", "refund refused"], timeline.Select(e => e.Title));
+        Assert.Equal($"Stripe refused the refund of $4.00 asked by {AdminUsers.Email}: Stub failure 400 (Stripe request req_stub)", timeline[1].Description);
         await using var db = _app.OpenDatabase();
-        Assert.Empty(await db.OrderTimeline.ToListAsync());
+        var stored = await db.Orders.SingleAsync(o => o.PublicId == order.PublicId);
+        Assert.Equal((OrderStatus.Paid, 0L), (stored.Status, stored.RefundedMinorUnits));
     }
 
     private async Task<Order> PaidOrderAsync(long refunded = 0)
@@ -135,9 +180,14 @@ public sealed partial class AdminRefundTests : IDisposable
     }
 
     /// <summary>Fills the refund form as shown (with its own refund request id), sends it and follows the redirect back.</summary>
-    private static async Task<ShopSession.Page> RefundAsync(ShopSession admin, string publicId, string amount, bool confirm = true)
+    private static async Task<ShopSession.Page> RefundAsync(ShopSession admin, string publicId, string amount, bool confirm = true, string? note = null)
     {
         var form = await RefundFormAsync(admin, publicId, amount, confirm);
+        if (note is not null)
+        {
+            form["note"] = note;
+        }
+
         var status = await PostAsync(admin, publicId, form);
         Assert.Equal(HttpStatusCode.Redirect, status);
         return await admin.GetAsync($"/admin/orders/{publicId}");
@@ -161,6 +211,21 @@ public sealed partial class AdminRefundTests : IDisposable
         return form;
     }
 
+    /// <summary>Sends an unanswered request again from its own form on the order's page, and follows the redirect back.</summary>
+    private static async Task<ShopSession.Page> ResendAsync(ShopSession admin, string publicId, string requestId)
+    {
+        var page = await admin.GetAsync($"/admin/orders/{publicId}");
+        var form = new Dictionary<string, string> { ["__RequestVerificationToken"] = page.AntiforgeryToken!, ["refundRequestId"] = requestId, ["confirm"] = "true" };
+        Assert.Equal(HttpStatusCode.Redirect, await PostAsync(admin, publicId, form));
+        return await admin.GetAsync($"/admin/orders/{publicId}");
+    }
+
+    private async Task<List<OrderTimelineEntry>> TimelineAsync(Order order)
+    {
+        await using var db = _app.OpenDatabase();
+        return await db.OrderTimeline.Where(e => e.OrderId == order.Id).OrderBy(e => e.At).ThenBy(e => e.Title == "refund requested" ? 0 : 1).ToListAsync();
+    }
+
     private static async Task<HttpStatusCode> PostAsync(ShopSession admin, string publicId, Dictionary<string, string> form)
     {
         using var content = new FormUrlEncodedContent(form);
@@ -168,8 +233,11 @@ public sealed partial class AdminRefundTests : IDisposable
         return response.StatusCode;
     }
 
-    [GeneratedRegex("name=\"refundRequestId\" value=\"([0-9a-f-]+)\"")]
+    [GeneratedRegex("id=\"refund-form\"[^>]*>\\s*<input type=\"hidden\" name=\"refundRequestId\" value=\"([0-9a-f-]+)\"")]
     private static partial Regex RefundRequestId();
+
+    [GeneratedRegex("class=\"admin-form unanswered-refund\"[^>]*>[\\s\\S]*?name=\"refundRequestId\" value=\"([0-9a-f-]+)\"")]
+    private static partial Regex UnansweredRequestId();
 
     public void Dispose()
     {

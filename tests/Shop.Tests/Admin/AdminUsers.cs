@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Tests.Infrastructure;
 using Shop.Web.Admin;
@@ -11,7 +12,7 @@ public static class AdminUsers
     public const string Email = "operator@example.com";
     public const string Password = "correct horse battery staple";
 
-    public static async Task CreateAdminAsync(this ShopApp app, string email = Email, string password = Password)
+    public static async Task CreateAdminAsync(this WebApplicationFactory<Program> app, string email = Email, string password = Password)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var created = await scope.ServiceProvider.GetRequiredService<AdminAccounts>().CreateAsync(email, password);

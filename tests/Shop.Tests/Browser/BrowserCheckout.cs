@@ -1,51 +1,30 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Shop.Emulator.Inbox;
 using Shop.Tests.Infrastructure;
-using Shop.Web.OfflineMode;
 
 namespace Shop.Tests.Browser;
 
-/// <summary>
-/// The shop on a real port in offline mode (its Stripe emulator and inbox in-process, webhooks over HTTP, emails over
-/// SMTP), and Debian's Chromium in front of it.
-/// </summary>
+/// <summary>The shop in offline mode on a real port (<see cref="OfflineShop"/>), and Debian's Chromium in front of it.</summary>
 public sealed class BrowserCheckout : IAsyncDisposable
 {
-    private readonly ShopApp _app;
+    private readonly OfflineShop _shop;
     private readonly Chromium _chromium;
 
-    private BrowserCheckout(ShopApp app, Uri shopUrl, Chromium chromium)
+    private BrowserCheckout(OfflineShop shop, Chromium chromium)
     {
-        _app = app;
-        ShopUrl = shopUrl;
+        _shop = shop;
         _chromium = chromium;
     }
 
-    public Uri ShopUrl { get; }
+    public Uri ShopUrl => _shop.Url;
 
-    public DevInbox Inbox => _app.Services.GetRequiredService<LocalEmulators>().Inbox;
+    public DevInbox Inbox => _shop.Inbox;
 
-    public ShopApp App => _app;
+    public OfflineShop Shop => _shop;
 
-    public static async Task<BrowserCheckout> StartAsync()
-    {
-        var app = new ShopApp(settings: new Dictionary<string, string?>
-        {
-            ["OfflineMode:Enabled"] = "true",
-            ["OfflineMode:StripePort"] = "0",
-            ["OfflineMode:SmtpPort"] = "0",
-            ["OfflineMode:InboxPort"] = "0",
-        });
-        // An explicit loopback listener on port 0: UseKestrel(0) fell back to Kestrel's default http://localhost:5000,
-        // which collides with a shop a developer (or another test run) already has there.
-        app.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
-        app.StartServer();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new BrowserCheckout(app, new Uri(address), await Chromium.LaunchAsync());
-    }
+    public ShopApp App => _shop.App;
+
+    public static async Task<BrowserCheckout> StartAsync() => new(OfflineShop.Start(), await Chromium.LaunchAsync());
 
     public Task<IPage> NewPageAsync() => _chromium.NewPageAsync(ShopUrl);
 
@@ -55,6 +34,6 @@ public sealed class BrowserCheckout : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _chromium.DisposeAsync();
-        await _app.DisposeAsync();
+        await _shop.DisposeAsync();
     }
 }

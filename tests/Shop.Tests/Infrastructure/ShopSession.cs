@@ -57,7 +57,13 @@ public sealed partial class ShopSession(HttpClient client) : IDisposable
     public sealed partial record Page(HttpStatusCode Status, string Html, Uri? Location)
     {
         public static async Task<Page> ReadAsync(HttpResponseMessage response) =>
-            new(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
+            new(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location)
+            {
+                SetCookies = response.Headers.TryGetValues("Set-Cookie", out var cookies) ? [.. cookies] : [],
+            };
+
+        /// <summary>The Set-Cookie headers as sent, attributes included.</summary>
+        public IReadOnlyList<string> SetCookies { get; init; } = [];
 
         public string? AntiforgeryToken => TokenPattern().Match(Html) is { Success: true } m ? m.Groups[1].Value : null;
 

@@ -30,6 +30,7 @@ public sealed partial class StripeStub : IDisposable
     private volatile Failure? _failure;
     private TimeSpan _creationDelay;
     private int _idempotencyErrorsToSend;
+    private int _refundAnswersToLose;
     private (string PaymentIntentId, string Status)? _afterNextRetrieve;
 
     public StripeStub()
@@ -91,18 +92,49 @@ public sealed partial class StripeStub : IDisposable
     public void AnswerEvents(IReadOnlyList<string> events, int pageSize = 100)
     {
         var newestFirst = events.Select(e => JsonDocument.Parse(e).RootElement.Clone()).Reverse().ToList();
-        _server.Given(Request.Create().WithPath("/v1/events").UsingGet())
+        AnswerList("/v1/events", newestFirst, pageSize);
+    }
+
+    public int EventListings => Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/events");
+
+    /// <summary>Answers GET /v1/webhook_endpoints with these endpoints (see <see cref="WebhookEndpoint"/>), in pages of <paramref name="pageSize"/>.</summary>
+    public void AnswerWebhookEndpoints(IReadOnlyList<Dictionary<string, object?>> endpoints, int pageSize = 100) =>
+        AnswerList("/v1/webhook_endpoints", endpoints.Select(e => JsonSerializer.SerializeToElement(e)).ToList(), pageSize);
+
+    /// <summary>GET /v1/webhook_endpoints fails with this status and a Stripe error body.</summary>
+    public void FailWebhookEndpoints(HttpStatusCode status, string type, string message) =>
+        _server.Given(Request.Create().WithPath("/v1/webhook_endpoints").UsingGet())
+            .RespondWith(Response.Create().WithCallback(_ => Error(new Failure(status, type, null, message))));
+
+    public int WebhookEndpointListings => Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/webhook_endpoints");
+
+    /// <summary>A webhook endpoint as Stripe lists it.</summary>
+    public static Dictionary<string, object?> WebhookEndpoint(string id, string url, string? apiVersion, IEnumerable<string> enabledEvents, string status = "enabled") => new()
+    {
+        ["id"] = id,
+        ["object"] = "webhook_endpoint",
+        ["api_version"] = apiVersion,
+        ["application"] = null,
+        ["created"] = 1_780_000_000,
+        ["description"] = null,
+        ["enabled_events"] = enabledEvents.ToArray(),
+        ["livemode"] = false,
+        ["metadata"] = new Dictionary<string, string>(),
+        ["status"] = status,
+        ["url"] = url,
+    };
+
+    /// <summary>A list endpoint as Stripe pages it: newest first, <paramref name="pageSize"/> at a time, continued with starting_after.</summary>
+    private void AnswerList(string path, List<JsonElement> newestFirst, int pageSize) =>
+        _server.Given(Request.Create().WithPath(path).UsingGet())
             .RespondWith(Response.Create().WithCallback(request =>
             {
                 var query = request.Query ?? new Dictionary<string, WireMockList<string>>();
                 var after = query.TryGetValue("starting_after", out var a) ? a.FirstOrDefault() : null;
                 var start = after is null ? 0 : newestFirst.FindIndex(e => e.GetProperty("id").GetString() == after) + 1;
                 var page = newestFirst.Skip(start).Take(pageSize).ToList();
-                return Json(200, new { @object = "list", data = page, has_more = start + page.Count < newestFirst.Count, url = "/v1/events" });
+                return Json(200, new { @object = "list", data = page, has_more = start + page.Count < newestFirst.Count, url = path });
             }));
-    }
-
-    public int EventListings => Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/events");
 
     public int RetrievesOf(string paymentIntentId) =>
         Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/payment_intents/" + paymentIntentId);
@@ -113,6 +145,12 @@ public sealed partial class StripeStub : IDisposable
 
     /// <summary>Every PaymentIntent creation answers only after this delay, to exceed the shop's request timeout. Stripe has it (and its key) all the same.</summary>
     public void AnswerAfter(TimeSpan delay) => _creationDelay = delay;
+
+    /// <summary>
+    /// The next refund is made, but its answer is lost: a 500 comes back instead, as when Stripe (or something between)
+    /// fails after the work is done. The same idempotency key then gets that refund.
+    /// </summary>
+    public void LoseTheAnswerToTheNextRefund() => Interlocked.Exchange(ref _refundAnswersToLose, 1);
 
     /// <summary>The next creation is refused as if its key had been used before with other parameters.</summary>
     public void AnswerIdempotencyErrorToNextCreation() => Interlocked.Exchange(ref _idempotencyErrorsToSend, 1);
@@ -316,7 +354,9 @@ public sealed partial class StripeStub : IDisposable
             _paymentIntents[id] = current with { Refunded = current.Refunded + amount };
             var refundId = "re_" + Guid.NewGuid().ToString("N")[..24];
             _refundsByKey[key ?? refundId] = refundId;
-            return Json(200, RefundJson(refundId, id, amount));
+            return Interlocked.Exchange(ref _refundAnswersToLose, 0) == 1
+                ? Error(new Failure(HttpStatusCode.InternalServerError, "api_error", null, "An unknown error occurred."))
+                : Json(200, RefundJson(refundId, id, amount));
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Security;
@@ -45,6 +46,25 @@ public sealed class DeploymentTests : IDisposable
         Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("path=/", cookie, StringComparison.Ordinal);
         Assert.Contains("max-age=172800", cookie, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://shop.example.com", "__Host-shop-admin=", true)]
+    [InlineData("http://127.0.0.1:8080", "shop-admin=", false)]
+    public async Task The_admin_sign_in_cookie_follows_the_same_rule_as_the_other_cookies(string publicBaseUrl, string name, bool secure)
+    {
+        using var app = Staging(new() { ["Shop:PublicBaseUrl"] = publicBaseUrl }, out var staging);
+        await staging.CreateAdminAsync();
+        using var session = NewSession(staging, new Uri(publicBaseUrl));
+
+        var signedIn = await session.SignInAsync();
+        var admin = await session.GetAsync("/admin");
+
+        var cookie = Assert.Single(signedIn.SetCookies, c => c.Contains("shop-admin=", StringComparison.Ordinal));
+        Assert.StartsWith(name, cookie, StringComparison.Ordinal);
+        Assert.Equal(secure, cookie.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("path=/", cookie, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, admin.Status);
     }
 
     [Fact]
@@ -100,8 +120,8 @@ public sealed class DeploymentTests : IDisposable
         return app;
     }
 
-    private static ShopSession NewSession(WebApplicationFactory<Program> app) =>
-        new(app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false, HandleCookies = true }));
+    private static ShopSession NewSession(WebApplicationFactory<Program> app, Uri? address = null) =>
+        new(app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = address ?? new Uri("https://localhost"), AllowAutoRedirect = false, HandleCookies = true }));
 
     public void Dispose() => _stripe.Dispose();
 }

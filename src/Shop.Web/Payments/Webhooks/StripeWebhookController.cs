@@ -15,11 +15,14 @@ namespace Shop.Web.Payments.Webhooks;
 /// retries later). No email, no API call, nothing slow happens inside the request.
 /// </summary>
 [ApiController]
-[Route("webhooks/stripe")]
+[Route(Path)]
 public sealed class StripeWebhookController(
     StripeEventWriter writer, IOptions<StripeOptions> options, TimeProvider time, ILogger<StripeWebhookController> logger)
     : ControllerBase
 {
+    /// <summary>Where Stripe's webhook endpoints must point, below the shop's public base URL.</summary>
+    public const string Path = "webhooks/stripe";
+
     public const int MaxBodyBytes = 512 * 1024;
 
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -20,13 +20,9 @@ public sealed class DetailModel(AdminOrderDetails details, AdminRefunds refunds,
     [TempData]
     public string? Problem { get; set; }
 
-    /// <summary>Set when Stripe's answer to a refund was lost: the form shown next repeats that request.</summary>
-    [TempData]
-    public string? RetryRefundRequestId { get; set; }
-
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        RefundRequestId = Guid.TryParse(RetryRefundRequestId, out var retry) ? retry : Guid.NewGuid();
+        RefundRequestId = Guid.NewGuid();
         return await ShowAsync(cancellationToken);
     }
 
@@ -77,7 +73,6 @@ public sealed class DetailModel(AdminOrderDetails details, AdminRefunds refunds,
         else
         {
             Problem = result.Message;
-            RetryRefundRequestId = result.RetryRequestId?.ToString();
         }
 
         // Post, redirect, get: a reload shows the page again instead of sending the action twice.
