@@ -3,6 +3,7 @@
 # Prints the table and writes it into docs/benchmarks.md (between its result markers). Takes about 5 minutes on 2 cores.
 #   scripts/bench.sh                   SQLite and PostgreSQL scenarios
 #   scripts/bench.sh --only postgres   only the PostgreSQL ones
+#   scripts/bench.sh --only email      only the email scenarios (SQLite and PostgreSQL), printed; the docs are left alone
 # PostgreSQL: a server of its own from scripts/postgres.sh (SHOP_POSTGRES_PORT, default here 54339), stopped at the end
 # unless it was already running; the benchmark drops and creates the database shop_bench on it.
 set -euo pipefail

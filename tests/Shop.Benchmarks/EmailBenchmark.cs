@@ -4,6 +4,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
+using Shop.Emulator.Inbox;
 using Shop.Web.Email;
 
 namespace Shop.Benchmarks;
@@ -11,8 +12,17 @@ namespace Shop.Benchmarks;
 public sealed record EmailResult(int Sent, double PerSecond);
 
 /// <summary>
-/// The outbox drain and its one-connection-per-message baseline, against a local SMTP server: Debian's aiosmtpd with its
-/// Sink handler (accepts and discards), in its own process so the server's cost is not charged to either side.
+/// What the shop's drain is compared with, on the same server in the same run: the server's own single-connection ceiling
+/// (measured before and after the drain, as the machine's load moves) and one connection per message.
+/// </summary>
+public sealed record EmailBaselines(EmailResult PerMessage, EmailResult CeilingBefore, EmailResult CeilingAfter)
+{
+    public double Ceiling => (CeilingBefore.PerSecond + CeilingAfter.PerSecond) / 2;
+}
+
+/// <summary>
+/// The outbox drain and its baselines, against a local SMTP server: Debian's aiosmtpd with its Sink handler (accepts and
+/// discards), in its own process so the server's cost is not charged to either side.
 /// </summary>
 public sealed class EmailBenchmark : IAsyncDisposable
 {
@@ -67,6 +77,38 @@ public sealed class EmailBenchmark : IAsyncDisposable
         }
 
         return new EmailResult(count, count / clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The server's single-connection ceiling: a minimal MailKit client sending messages built beforehand over one
+    /// connection, timed from the first send to the last accepted. No sender on one connection can do better.
+    /// </summary>
+    public Task<EmailResult> OneConnectionAsync(int count) => OneConnectionAsync(Port, count);
+
+    /// <summary>
+    /// The dev inbox (offline mode's SMTP server, in this process) under the same one-connection client: before it set
+    /// NoDelay on its sockets it accepted about 21 messages/s (docs/benchmarks.md, step table).
+    /// </summary>
+    public static async Task<EmailResult> DevInboxOneConnectionAsync(int count)
+    {
+        await using var inbox = await DevInbox.StartAsync(new DevInboxOptions { SmtpPort = 0, HttpPort = 0, Capacity = count });
+        return await OneConnectionAsync(inbox.SmtpPort, count);
+    }
+
+    private static async Task<EmailResult> OneConnectionAsync(int port, int count)
+    {
+        var messages = Enumerable.Range(0, count).Select(Message).ToList();
+        using var client = new SmtpClient();
+        await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
+        var clock = Stopwatch.StartNew();
+        foreach (var message in messages)
+        {
+            await client.SendAsync(message);
+        }
+
+        var elapsed = clock.Elapsed;
+        await client.DisconnectAsync(quit: true);
+        return new EmailResult(count, count / elapsed.TotalSeconds);
     }
 
     /// <summary>Polls the outbox until no row is pending; timed from the first row sent to the last. Null if nothing is sent.</summary>

@@ -4,11 +4,13 @@ using Microsoft.EntityFrameworkCore;
 using Shop.Benchmarks;
 using Shop.Web.Orders;
 
-// Usage: Shop.Benchmarks <repository root> <published shop folder> [--postgres <connection string>] [--only postgres].
+// Usage: Shop.Benchmarks <repository root> <published shop folder> [--postgres <connection string>] [--only postgres|email].
 // scripts/bench.sh publishes the shop as it would be deployed (Release, ReadyToRun), starts PostgreSQL, and runs this.
+// --only email runs only the email scenarios (SQLite, and PostgreSQL when given) and prints them without touching the docs.
 var positional = new List<string>();
 string? postgreSqlServer = null;
 var onlyPostgreSql = false;
+var onlyEmail = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -20,8 +22,12 @@ for (var i = 0; i < args.Length; i++)
             onlyPostgreSql = true;
             i++;
             break;
+        case "--only" when i + 1 < args.Length && args[i + 1] == "email":
+            onlyEmail = true;
+            i++;
+            break;
         case var option when option.StartsWith("--", StringComparison.Ordinal):
-            Console.Error.WriteLine($"Unknown option {option}. Usage: Shop.Benchmarks <root> <shop folder> [--postgres <connection string>] [--only postgres]");
+            Console.Error.WriteLine($"Unknown option {option}. Usage: Shop.Benchmarks <root> <shop folder> [--postgres <connection string>] [--only postgres|email]");
             return 2;
         default:
             positional.Add(args[i]);
@@ -42,7 +48,11 @@ void Step(string what) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {what}")
 try
 {
     await using var stripe = await StripeStandIn.StartAsync();
-    if (!onlyPostgreSql)
+    if (onlyEmail)
+    {
+        await SqliteEmailOnlyAsync(stripe);
+    }
+    else if (!onlyPostgreSql)
     {
         await SqliteScenariosAsync(stripe);
     }
@@ -50,6 +60,10 @@ try
     if (postgreSqlServer is null)
     {
         Console.WriteLine("No PostgreSQL server given (--postgres <connection string>): PostgreSQL scenarios skipped.");
+    }
+    else if (onlyEmail)
+    {
+        await PostgreSqlEmailOnlyAsync(stripe, postgreSqlServer);
     }
     else
     {
@@ -62,7 +76,15 @@ try
         var markdown = written.ToMarkdown(root, total.Elapsed);
         Console.WriteLine();
         Console.WriteLine(markdown);
-        written.WriteInto(Path.Combine(root, "docs", "benchmarks.md"), markdown);
+        if (onlyEmail)
+        {
+            // A partial run would replace a whole results block with a few rows.
+            Console.WriteLine("--only email: docs/benchmarks.md left as it was.");
+        }
+        else
+        {
+            written.WriteInto(Path.Combine(root, "docs", "benchmarks.md"), markdown);
+        }
     }
 
     return report.AllChecksPassed && postgresReport.AllChecksPassed ? 0 : 1;
@@ -149,22 +171,39 @@ async Task SqliteScenariosAsync(StripeStandIn stripe)
     Step("Checkout: 300 sequential order + PaymentIntent creations (30 more to warm up)");
     report.Checkout(await stripe.RunAsync(shop.Port, 30, 300));
 
-    Step("Email: one connection per message (baseline), then the shop's outbox sender draining 5,000 rows");
+    await shop.DisposeAsync();
+    await SqliteEmailAsync(settings, orders);
+}
+
+// --only email: the database the SQLite email scenario needs, then that scenario.
+async Task SqliteEmailOnlyAsync(StripeStandIn stripe)
+{
+    Step("Seeding 5,000 orders through ShopDbContext and the shop's migrations");
+    await Seeder.MigrateAsync(sqlite);
+    var orders = await Seeder.OrdersAsync(sqlite, "bench", 5_000);
+    var settings = ShopSettings(stripe.Url);
+    sqlite.ApplyTo(settings);
+    await SqliteEmailAsync(settings, orders);
+}
+
+// The SMTP server's single-connection ceiling and one connection per message, the shop draining 5,000 rows between two
+// ceiling runs, then the dev inbox under the same one-connection client.
+async Task SqliteEmailAsync(Dictionary<string, string> settings, List<SeededOrder> orders)
+{
+    Step("Email: the SMTP server's one-connection ceiling and one connection per message, then the shop draining 5,000 rows");
     await using (var smtp = await EmailBenchmark.StartAsync())
     {
         var perMessage = await smtp.OneConnectionPerMessageAsync(500);
-        await shop.DisposeAsync();
+        var ceilingBefore = await smtp.OneConnectionAsync(2_000);
         await Seeder.PendingEmailsAsync(sqlite, orders, 5_000);
-        settings["Smtp__Host"] = "127.0.0.1";
-        settings["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
-        settings["Smtp__Security"] = "None";
-        settings["Smtp__From__Address"] = "shop@example.com";
-        shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
+        SmtpSettings(settings, smtp);
+        await using var shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
         var drain = await EmailBenchmark.DrainAsync(sqlite, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
-        report.Email(perMessage, drain);
+        report.Email(new EmailBaselines(perMessage, ceilingBefore, await smtp.OneConnectionAsync(2_000)), drain);
     }
 
-    await shop.DisposeAsync();
+    Step("Email: the dev inbox's one-connection ceiling");
+    report.DevInbox(await EmailBenchmark.DevInboxOneConnectionAsync(2_000));
 }
 
 // The PostgreSQL scenarios, each beside a baseline in the same run: ingest at 1 and 64 connections on one and on two
@@ -233,15 +272,30 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
         await second.DisposeAsync();
     }
 
-    Step("PostgreSQL email: one connection per message (baseline), then 5,000 outbox rows drained by one and by three instances");
+    await PostgreSqlEmailAsync(settings, postgres, orders);
+}
+
+// --only email on PostgreSQL: the database the email scenario needs, then that scenario.
+async Task PostgreSqlEmailOnlyAsync(StripeStandIn stripe, string server)
+{
+    Step("PostgreSQL: a fresh database, the shop's migrations, 5,000 orders");
+    var postgres = await BenchDatabase.FreshPostgreSqlAsync(server, "shop_bench");
+    await Seeder.MigrateAsync(postgres);
+    var orders = await Seeder.OrdersAsync(postgres, "pgbench", 5_000);
+    var settings = ShopSettings(stripe.Url);
+    postgres.ApplyTo(settings);
+    await PostgreSqlEmailAsync(settings, postgres, orders);
+}
+
+async Task PostgreSqlEmailAsync(Dictionary<string, string> settings, BenchDatabase postgres, List<SeededOrder> orders)
+{
+    Step("PostgreSQL email: the SMTP server's one-connection ceiling and one connection per message, then 5,000 outbox rows drained by one and by three instances");
     await using var smtp = await EmailBenchmark.StartAsync();
     var perMessage = await smtp.OneConnectionPerMessageAsync(500);
-    settings["Smtp__Host"] = "127.0.0.1";
-    settings["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
-    settings["Smtp__Security"] = "None";
-    settings["Smtp__From__Address"] = "shop@example.com";
+    SmtpSettings(settings, smtp);
     foreach (var instances in new[] { 1, 3 })
     {
+        var ceiling = await smtp.OneConnectionAsync(2_000);
         await Seeder.PendingEmailsAsync(postgres, orders, 5_000);
         var shops = new List<ShopProcess>();
         try
@@ -252,7 +306,7 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
             }
 
             var drain = await EmailBenchmark.DrainAsync(postgres, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
-            postgresReport.PostgreSqlEmail(instances, perMessage, drain);
+            postgresReport.PostgreSqlEmail(instances, new EmailBaselines(perMessage, ceiling, await smtp.OneConnectionAsync(2_000)), drain);
         }
         finally
         {
@@ -262,6 +316,14 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
             }
         }
     }
+}
+
+static void SmtpSettings(Dictionary<string, string> settings, EmailBenchmark smtp)
+{
+    settings["Smtp__Host"] = "127.0.0.1";
+    settings["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
+    settings["Smtp__Security"] = "None";
+    settings["Smtp__From__Address"] = "shop@example.com";
 }
 
 Dictionary<string, string> ShopSettings(string stripeUrl) => new()
