@@ -329,6 +329,8 @@ static void SmtpSettings(Dictionary<string, string> settings, EmailBenchmark smt
 Dictionary<string, string> ShopSettings(string stripeUrl) => new()
 {
     ["Shop__Currency"] = "usd",
+    // Required outside local environments; plain http on loopback keeps cookies usable over the benchmark's http.
+    ["Shop__PublicBaseUrl"] = "http://127.0.0.1/",
     ["Stripe__WebhookSecrets__0"] = EventFiles.Secret,
     ["Stripe__SecretKey"] = "sk_test_bench_fake",
     ["Stripe__PublishableKey"] = "pk_test_bench_fake",

@@ -179,10 +179,14 @@ public sealed class Report
         text.AppendLine();
         Table(text, ["Scenario", "Shop", "Baseline", "Ratio", "Target", "Met"], _summary);
         text.AppendLine();
-        text.AppendLine("Webhook ingest, every server on the same pre-signed events (2.2–4.1 KB, 3 succeeded : 1 failed, for seeded orders):");
-        text.AppendLine();
-        Table(text, ["Conns", "Server", "Events/s", "p50 ms", "p95 ms", "p99 ms", "Requests", "Non-2xx", "Acknowledged events in the database"], _ingest);
-        text.AppendLine();
+        if (_ingest.Count > 0)
+        {
+            text.AppendLine("Webhook ingest, every server on the same pre-signed events (2.2–4.1 KB, 3 succeeded : 1 failed, for seeded orders):");
+            text.AppendLine();
+            Table(text, ["Conns", "Server", "Events/s", "p50 ms", "p95 ms", "p99 ms", "Requests", "Non-2xx", "Acknowledged events in the database"], _ingest);
+            text.AppendLine();
+        }
+
         foreach (var note in _notes)
         {
             text.AppendLine("- " + note);
