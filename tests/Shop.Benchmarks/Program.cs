@@ -198,7 +198,7 @@ async Task SqliteEmailAsync(Dictionary<string, string> settings, List<SeededOrde
         await Seeder.PendingEmailsAsync(sqlite, orders, 5_000);
         SmtpSettings(settings, smtp);
         await using var shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
-        var drain = await EmailBenchmark.DrainAsync(sqlite, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
+        var drain = await smtp.DrainAsync(sqlite, [shop], 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
         report.Email(new EmailBaselines(perMessage, ceilingBefore, await smtp.OneConnectionAsync(2_000)), drain);
     }
 
@@ -305,7 +305,7 @@ async Task PostgreSqlEmailAsync(Dictionary<string, string> settings, BenchDataba
                 shops.Add(await ShopProcess.StartAsync(shopExecutable, shopFolder, settings));
             }
 
-            var drain = await EmailBenchmark.DrainAsync(postgres, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
+            var drain = await smtp.DrainAsync(postgres, shops, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
             postgresReport.PostgreSqlEmail(instances, new EmailBaselines(perMessage, ceiling, await smtp.OneConnectionAsync(2_000)), drain);
         }
         finally

@@ -111,7 +111,7 @@ public sealed class Report
         AllChecksPassed &= drain.Sent >= 5000;
         _summary.Add([scenario, $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)", EmailBaseline(baselines), EmailRatios(drain, baselines), "all sent",
             Met(drain.Sent >= 5000)]);
-        EmailNote(scenario, baselines);
+        EmailNote(scenario, baselines, drain);
     }
 
     public void Storm(LoadResult storm, int missing, StormEffects effects)
@@ -150,7 +150,7 @@ public sealed class Report
         _summary.Add(["Email drain, 5,000 outbox rows (connection reused)", $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)", EmailBaseline(baselines),
             EmailRatios(drain, baselines), EmailTarget,
             Met(drain.PerSecond >= 0.8 * baselines.Ceiling && drain.PerSecond >= 5 * baselines.PerMessage.PerSecond && drain.Sent >= 5000)]);
-        EmailNote("Email drain", baselines);
+        EmailNote("Email drain", baselines, drain);
     }
 
     /// <summary>Offline mode's SMTP server must not be the slow part: it should accept at least what aiosmtpd does.</summary>
@@ -164,9 +164,11 @@ public sealed class Report
     private static string EmailRatios(EmailResult drain, EmailBaselines baselines) =>
         $"{N(drain.PerSecond / baselines.Ceiling, "N2")} × ceiling; {N(drain.PerSecond / baselines.PerMessage.PerSecond, "N1")} × per message";
 
-    private void EmailNote(string scenario, EmailBaselines baselines) =>
+    private void EmailNote(string scenario, EmailBaselines baselines, EmailResult drain) =>
         _notes.Add($"{scenario}: the SMTP server's one-connection ceiling (a minimal MailKit client, messages built beforehand) " +
-            $"{N(baselines.CeilingBefore.PerSecond)}/s before the drain and {N(baselines.CeilingAfter.PerSecond)}/s after; the ratio uses their mean.");
+            $"{N(baselines.CeilingBefore.PerSecond)}/s before the drain and {N(baselines.CeilingAfter.PerSecond)}/s after; the ratio uses their mean. " +
+            $"CPU per message: the shop {N(drain.SenderCpuMs, "N2")} ms and the server {N(drain.ServerCpuMs, "N2")} ms while draining; " +
+            $"the ceiling's client {N(baselines.CeilingBefore.SenderCpuMs, "N2")} ms and the server {N(baselines.CeilingBefore.ServerCpuMs, "N2")} ms.");
 
     public string ToMarkdown(string root, TimeSpan elapsed)
     {
