@@ -190,16 +190,16 @@ async Task SqliteEmailOnlyAsync(StripeStandIn stripe)
 // ceiling runs, then the dev inbox under the same one-connection client.
 async Task SqliteEmailAsync(Dictionary<string, string> settings, List<SeededOrder> orders)
 {
-    Step("Email: the SMTP server's one-connection ceiling and one connection per message, then the shop draining 5,000 rows");
+    Step("Email: the SMTP server's one-connection ceiling and one connection per message, then the shop draining 1,000 + 5,000 rows");
     await using (var smtp = await EmailBenchmark.StartAsync())
     {
         var perMessage = await smtp.OneConnectionPerMessageAsync(500);
-        var ceilingBefore = await smtp.OneConnectionAsync(2_000);
-        await Seeder.PendingEmailsAsync(sqlite, orders, 5_000);
+        var ceilingBefore = await smtp.OneConnectionAsync(3_000);
+        await Seeder.PendingEmailsAsync(sqlite, orders, 6_000);
         SmtpSettings(settings, smtp);
         await using var shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
-        var drain = await smtp.DrainAsync(sqlite, [shop], 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
-        report.Email(new EmailBaselines(perMessage, ceilingBefore, await smtp.OneConnectionAsync(2_000)), drain);
+        var drain = await smtp.DrainAsync(sqlite, [shop], 6_000, 1_000, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(40));
+        report.Email(new EmailBaselines(perMessage, ceilingBefore, await smtp.OneConnectionAsync(3_000)), drain);
     }
 
     Step("Email: the dev inbox's one-connection ceiling");
@@ -289,14 +289,14 @@ async Task PostgreSqlEmailOnlyAsync(StripeStandIn stripe, string server)
 
 async Task PostgreSqlEmailAsync(Dictionary<string, string> settings, BenchDatabase postgres, List<SeededOrder> orders)
 {
-    Step("PostgreSQL email: the SMTP server's one-connection ceiling and one connection per message, then 5,000 outbox rows drained by one and by three instances");
+    Step("PostgreSQL email: the SMTP server's one-connection ceiling and one connection per message, then 1,000 + 5,000 outbox rows drained by one and by three instances");
     await using var smtp = await EmailBenchmark.StartAsync();
     var perMessage = await smtp.OneConnectionPerMessageAsync(500);
     SmtpSettings(settings, smtp);
     foreach (var instances in new[] { 1, 3 })
     {
-        var ceiling = await smtp.OneConnectionAsync(2_000);
-        await Seeder.PendingEmailsAsync(postgres, orders, 5_000);
+        var ceiling = await smtp.OneConnectionAsync(3_000);
+        await Seeder.PendingEmailsAsync(postgres, orders, 6_000);
         var shops = new List<ShopProcess>();
         try
         {
@@ -305,8 +305,8 @@ async Task PostgreSqlEmailAsync(Dictionary<string, string> settings, BenchDataba
                 shops.Add(await ShopProcess.StartAsync(shopExecutable, shopFolder, settings));
             }
 
-            var drain = await smtp.DrainAsync(postgres, shops, 5_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40));
-            postgresReport.PostgreSqlEmail(instances, new EmailBaselines(perMessage, ceiling, await smtp.OneConnectionAsync(2_000)), drain);
+            var drain = await smtp.DrainAsync(postgres, shops, 6_000, 1_000, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(40));
+            postgresReport.PostgreSqlEmail(instances, new EmailBaselines(perMessage, ceiling, await smtp.OneConnectionAsync(3_000)), drain);
         }
         finally
         {

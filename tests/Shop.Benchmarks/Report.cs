@@ -100,17 +100,16 @@ public sealed class Report
 
     public void PostgreSqlEmail(int instances, EmailBaselines baselines, EmailResult? drain)
     {
-        var scenario = $"PostgreSQL email drain, 5,000 outbox rows, {(instances == 1 ? "one instance" : $"{instances} instances")}";
+        var scenario = $"PostgreSQL email drain, 5,000 outbox rows after 1,000 to warm up, {(instances == 1 ? "one instance" : $"{instances} instances")}";
         if (drain is null)
         {
             AllChecksPassed = false;
-            _summary.Add([scenario, "not run: the shop sent nothing within 15 s", EmailBaseline(baselines), "", "all sent", "**no**"]);
+            _summary.Add([scenario, "not run: the shop did not send 1,000 within 30 s", EmailBaseline(baselines), "", "all sent", "**no**"]);
             return;
         }
 
-        AllChecksPassed &= drain.Sent >= 5000;
-        _summary.Add([scenario, $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)", EmailBaseline(baselines), EmailRatios(drain, baselines), "all sent",
-            Met(drain.Sent >= 5000)]);
+        AllChecksPassed &= drain.AllSent;
+        _summary.Add([scenario, EmailDrained(drain), EmailBaseline(baselines), EmailRatios(drain, baselines), "all sent", Met(drain.AllSent)]);
         EmailNote(scenario, baselines, drain);
     }
 
@@ -135,28 +134,33 @@ public sealed class Report
 
     private const string EmailTarget = "≥ 0.8 × ceiling, ≥ 5 × per message";
 
-    // The SMTP server's one-connection ceiling of the SQLite run, for the dev inbox row.
+    // The SQLite run's drain and the SMTP server's one-connection ceiling, for the dev inbox row.
+    private double _drain = double.NaN;
     private double _smtpCeiling = double.NaN;
 
     public void Email(EmailBaselines baselines, EmailResult? drain)
     {
         _smtpCeiling = baselines.Ceiling;
+        _drain = drain?.PerSecond ?? double.NaN;
         if (drain is null)
         {
-            _summary.Add(["Email drain, 5,000 outbox rows", "not run: the shop sent nothing within 15 s", EmailBaseline(baselines), "", EmailTarget, "not run"]);
+            _summary.Add(["Email drain, 5,000 outbox rows", "not run: the shop did not send 1,000 within 30 s", EmailBaseline(baselines), "", EmailTarget, "not run"]);
             return;
         }
 
-        _summary.Add(["Email drain, 5,000 outbox rows (connection reused)", $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)", EmailBaseline(baselines),
-            EmailRatios(drain, baselines), EmailTarget,
-            Met(drain.PerSecond >= 0.8 * baselines.Ceiling && drain.PerSecond >= 5 * baselines.PerMessage.PerSecond && drain.Sent >= 5000)]);
+        _summary.Add(["Email drain, 5,000 outbox rows after 1,000 to warm up (connection reused)", EmailDrained(drain), EmailBaseline(baselines), EmailRatios(drain, baselines), EmailTarget,
+            Met(drain.PerSecond >= 0.8 * baselines.Ceiling && drain.PerSecond >= 5 * baselines.PerMessage.PerSecond && drain.AllSent)]);
         EmailNote("Email drain", baselines, drain);
     }
 
-    /// <summary>Offline mode's SMTP server must not be the slow part: it should accept at least what aiosmtpd does.</summary>
+    /// <summary>Offline mode's SMTP server must not be the slow part: it should accept more than the shop sends.</summary>
     public void DevInbox(EmailResult oneConnection) =>
-        _summary.Add(["Dev inbox (offline mode's SMTP server), one connection", $"{N(oneConnection.PerSecond)}/s", $"aiosmtpd ceiling {N(_smtpCeiling)}/s",
-            $"{N(oneConnection.PerSecond / _smtpCeiling, "N1")} ×", "≥ aiosmtpd's ceiling", Met(oneConnection.PerSecond >= _smtpCeiling)]);
+        _summary.Add(["Dev inbox (offline mode's SMTP server), one connection", $"{N(oneConnection.PerSecond)}/s",
+            $"the shop's drain {N(_drain)}/s; aiosmtpd's ceiling {N(_smtpCeiling)}/s", $"{N(oneConnection.PerSecond / _drain, "N1")} × the drain",
+            "≥ the shop's drain", Met(oneConnection.PerSecond >= _drain)]);
+
+    private static string EmailDrained(EmailResult drain) =>
+        $"{N(drain.PerSecond)}/s ({N(drain.Sent)} timed{(drain.AllSent ? "" : ", **not all sent**")})";
 
     private static string EmailBaseline(EmailBaselines baselines) =>
         $"ceiling {N(baselines.Ceiling)}/s; {N(baselines.PerMessage.PerSecond)}/s one connection per message";
