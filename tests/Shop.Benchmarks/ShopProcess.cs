@@ -17,7 +17,7 @@ public sealed class ShopProcess : IAsyncDisposable
         Port = port;
         Startup = startup;
         _stderr = process.StandardError.ReadToEndAsync();
-        _ = Task.Run(async () => { string? line; while ((line = await process.StandardOutput.ReadLineAsync()) is not null) { File.AppendAllText("/tmp/shop-stdout.log", line + "\n"); } });
+        _ = process.StandardOutput.ReadToEndAsync();
     }
 
     public int Port { get; }
