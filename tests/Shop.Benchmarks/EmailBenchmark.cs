@@ -4,15 +4,29 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
+using Shop.Emulator.Inbox;
 using Shop.Web.Email;
 
 namespace Shop.Benchmarks;
 
-public sealed record EmailResult(int Sent, double PerSecond);
+/// <summary>
+/// A run's rate over the messages it timed; where measured, the CPU time per message of the sending process(es) and of the
+/// SMTP server; whether all it meant to time were sent within its limit.
+/// </summary>
+public sealed record EmailResult(int Sent, double PerSecond, double SenderCpuMs = double.NaN, double ServerCpuMs = double.NaN, bool AllSent = true);
 
 /// <summary>
-/// The outbox drain and its one-connection-per-message baseline, against a local SMTP server: Debian's aiosmtpd with its
-/// Sink handler (accepts and discards), in its own process so the server's cost is not charged to either side.
+/// What the shop's drain is compared with, on the same server in the same run: the server's own single-connection ceiling
+/// (measured before and after the drain, as the machine's load moves) and one connection per message.
+/// </summary>
+public sealed record EmailBaselines(EmailResult PerMessage, EmailResult CeilingBefore, EmailResult CeilingAfter)
+{
+    public double Ceiling => (CeilingBefore.PerSecond + CeilingAfter.PerSecond) / 2;
+}
+
+/// <summary>
+/// The outbox drain and its baselines, against a local SMTP server: Debian's aiosmtpd with its Sink handler (accepts and
+/// discards), in its own process so the server's cost is not charged to either side.
 /// </summary>
 public sealed class EmailBenchmark : IAsyncDisposable
 {
@@ -69,32 +83,96 @@ public sealed class EmailBenchmark : IAsyncDisposable
         return new EmailResult(count, count / clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Polls the outbox until no row is pending; timed from the first row sent to the last. Null if nothing is sent.</summary>
-    public static async Task<EmailResult?> DrainAsync(BenchDatabase database, int expected, TimeSpan firstMessageWithin, TimeSpan limit)
+    /// <summary>
+    /// The server's single-connection ceiling: a minimal MailKit client sending messages built beforehand over one
+    /// connection, timed from the first send to the last accepted. No sender on one connection can do better.
+    /// </summary>
+    public async Task<EmailResult> OneConnectionAsync(int count)
     {
+        var (client, server) = (ClientCpu(), ServerCpu());
+        var result = await OneConnectionAsync(Port, count);
+        return result with
+        {
+            SenderCpuMs = (ClientCpu() - client).TotalMilliseconds / count,
+            ServerCpuMs = (ServerCpu() - server).TotalMilliseconds / count,
+        };
+    }
+
+    /// <summary>
+    /// The dev inbox (offline mode's SMTP server, in this process) under the same one-connection client: before it set
+    /// NoDelay on its sockets it accepted about 21 messages/s (docs/benchmarks.md, step table).
+    /// </summary>
+    public static async Task<EmailResult> DevInboxOneConnectionAsync(int count)
+    {
+        await using var inbox = await DevInbox.StartAsync(new DevInboxOptions { SmtpPort = 0, HttpPort = 0, Capacity = count });
+        return await OneConnectionAsync(inbox.SmtpPort, count);
+    }
+
+    private static async Task<EmailResult> OneConnectionAsync(int port, int count)
+    {
+        var messages = Enumerable.Range(0, count).Select(Message).ToList();
+        using var client = new SmtpClient();
+        await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
+        var clock = Stopwatch.StartNew();
+        foreach (var message in messages)
+        {
+            await client.SendAsync(message);
+        }
+
+        var elapsed = clock.Elapsed;
+        await client.DisconnectAsync(quit: true);
+        return new EmailResult(count, count / elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Times the shops sending <paramref name="timed"/> of the pending rows, and counts their and the server's CPU, once they
+    /// have been sending for <paramref name="warmUp"/>: a freshly started shop spends its first seconds in tier-1 JIT (about
+    /// 15 s here, a third of its CPU), which is start-up, not the drain of a running shop. Null if nothing is sent within 30 s.
+    /// </summary>
+    public async Task<EmailResult?> DrainAsync(BenchDatabase database, IReadOnlyList<ShopProcess> shops, int queued, TimeSpan warmUp, int timed,
+        TimeSpan limit)
+    {
+        TimeSpan ShopsCpu() => shops.Aggregate(TimeSpan.Zero, (sum, shop) => sum + shop.ProcessorTime());
+
         await using var db = database.Open();
         async Task<int> PendingAsync() => await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Pending);
 
         var wait = Stopwatch.StartNew();
-        while (await PendingAsync() >= expected)
+        while (await PendingAsync() >= queued)
         {
-            if (wait.Elapsed > firstMessageWithin)
+            if (wait.Elapsed > TimeSpan.FromSeconds(30))
             {
                 return null;
             }
 
-            await Task.Delay(10);
+            await Task.Delay(20);
         }
 
+        await Task.Delay(warmUp);
         var clock = Stopwatch.StartNew();
+        var (shopsCpu, serverCpu, before) = (ShopsCpu(), ServerCpu(), await PendingAsync());
         int pending;
-        while ((pending = await PendingAsync()) > 0 && clock.Elapsed < limit)
+        while ((pending = await PendingAsync()) > before - timed && pending > 0 && clock.Elapsed < limit)
         {
-            await Task.Delay(10);
+            await Task.Delay(20);
         }
 
-        var sent = expected - pending;
-        return new EmailResult(sent, sent / clock.Elapsed.TotalSeconds);
+        var sent = before - pending;
+        return new EmailResult(sent, sent / clock.Elapsed.TotalSeconds, (ShopsCpu() - shopsCpu).TotalMilliseconds / sent,
+            (ServerCpu() - serverCpu).TotalMilliseconds / sent, AllSent: sent >= timed);
+    }
+
+    // The benchmark process sends the baselines' messages; little else runs in it meanwhile.
+    private static TimeSpan ClientCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    private TimeSpan ServerCpu()
+    {
+        _server.Refresh();
+        return _server.TotalProcessorTime;
     }
 
     public async ValueTask DisposeAsync()

@@ -107,20 +107,19 @@ public sealed class Report
         }
     }
 
-    public void PostgreSqlEmail(int instances, EmailResult perMessage, EmailResult? drain)
+    public void PostgreSqlEmail(int instances, EmailBaselines baselines, EmailResult? drain)
     {
-        var scenario = $"PostgreSQL email drain, 5,000 outbox rows, {(instances == 1 ? "one instance" : $"{instances} instances")}";
-        var baseline = $"{N(perMessage.PerSecond)}/s one connection per message";
+        var scenario = $"PostgreSQL email drain, 5,000 outbox rows after 15 s of warm-up, {(instances == 1 ? "one instance" : $"{instances} instances")}";
         if (drain is null)
         {
             AllChecksPassed = false;
-            _summary.Add([scenario, "not run: the shop sent nothing within 15 s", baseline, "", "all sent", "**no**"]);
+            _summary.Add([scenario, "not run: the shop sent nothing within 30 s", EmailBaseline(baselines), "", "all sent", "**no**"]);
             return;
         }
 
-        AllChecksPassed &= drain.Sent >= 5000;
-        _summary.Add([scenario, $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)", baseline, $"{N(drain.PerSecond / perMessage.PerSecond, "N1")} ×", "all sent",
-            Met(drain.Sent >= 5000)]);
+        AllChecksPassed &= drain.AllSent;
+        _summary.Add([scenario, EmailDrained(drain), EmailBaseline(baselines), EmailRatios(drain, baselines), "all sent", Met(drain.AllSent)]);
+        EmailNote(scenario, baselines, drain);
     }
 
     public void Storm(LoadResult storm, int missing, StormEffects effects)
@@ -142,19 +141,47 @@ public sealed class Report
         _notes.Add($"Checkout: {result.Orders} orders, {result.Failures} failures; the stub's own handling p99 {N(result.StubP99Ms, "N3")} ms.");
     }
 
-    public void Email(EmailResult perMessage, EmailResult? drain)
+    private const string EmailTarget = "≥ 0.8 × ceiling, ≥ 5 × per message";
+
+    // The SQLite run's drain and the SMTP server's one-connection ceiling, for the dev inbox row.
+    private double _drain = double.NaN;
+    private double _smtpCeiling = double.NaN;
+
+    public void Email(EmailBaselines baselines, EmailResult? drain)
     {
+        _smtpCeiling = baselines.Ceiling;
+        _drain = drain?.PerSecond ?? double.NaN;
         if (drain is null)
         {
-            _summary.Add(["Email drain, 5,000 outbox rows", "not run: the shop sent nothing within 15 s", $"{N(perMessage.PerSecond)}/s one connection per message", "", "≥ 500/s, ≥ 5 × baseline", "not run"]);
+            _summary.Add(["Email drain, 5,000 outbox rows", "not run: the shop sent nothing within 30 s", EmailBaseline(baselines), "", EmailTarget, "not run"]);
             return;
         }
 
-        var ratio = drain.PerSecond / perMessage.PerSecond;
-        _summary.Add(["Email drain, 5,000 outbox rows (connection reused)", $"{N(drain.PerSecond)}/s ({N(drain.Sent)} sent)",
-            $"{N(perMessage.PerSecond)}/s one connection per message", $"{N(ratio, "N1")} ×", "≥ 500/s, ≥ 5 × baseline",
-            Met(drain.PerSecond >= 500 && ratio >= 5 && drain.Sent >= 5000)]);
+        _summary.Add(["Email drain, 5,000 outbox rows after 15 s of warm-up (connection reused)", EmailDrained(drain), EmailBaseline(baselines), EmailRatios(drain, baselines), EmailTarget,
+            Met(drain.PerSecond >= 0.8 * baselines.Ceiling && drain.PerSecond >= 5 * baselines.PerMessage.PerSecond && drain.AllSent)]);
+        EmailNote("Email drain", baselines, drain);
     }
+
+    /// <summary>Offline mode's SMTP server must not be the slow part: it should accept more than the shop sends.</summary>
+    public void DevInbox(EmailResult oneConnection) =>
+        _summary.Add(["Dev inbox (offline mode's SMTP server), one connection", $"{N(oneConnection.PerSecond)}/s",
+            $"the shop's drain {N(_drain)}/s; aiosmtpd's ceiling {N(_smtpCeiling)}/s", $"{N(oneConnection.PerSecond / _drain, "N1")} × the drain",
+            "≥ the shop's drain", Met(oneConnection.PerSecond >= _drain)]);
+
+    private static string EmailDrained(EmailResult drain) =>
+        $"{N(drain.PerSecond)}/s ({N(drain.Sent)} timed{(drain.AllSent ? "" : ", **not all sent**")})";
+
+    private static string EmailBaseline(EmailBaselines baselines) =>
+        $"ceiling {N(baselines.Ceiling)}/s; {N(baselines.PerMessage.PerSecond)}/s one connection per message";
+
+    private static string EmailRatios(EmailResult drain, EmailBaselines baselines) =>
+        $"{N(drain.PerSecond / baselines.Ceiling, "N2")} × ceiling; {N(drain.PerSecond / baselines.PerMessage.PerSecond, "N1")} × per message";
+
+    private void EmailNote(string scenario, EmailBaselines baselines, EmailResult drain) =>
+        _notes.Add($"{scenario}: the SMTP server's one-connection ceiling (a minimal MailKit client, messages built beforehand) " +
+            $"{N(baselines.CeilingBefore.PerSecond)}/s before the drain and {N(baselines.CeilingAfter.PerSecond)}/s after; the ratio uses their mean. " +
+            $"CPU per message: the shop {N(drain.SenderCpuMs, "N2")} ms and the server {N(drain.ServerCpuMs, "N2")} ms while draining; " +
+            $"the ceiling's client {N(baselines.CeilingBefore.SenderCpuMs, "N2")} ms and the server {N(baselines.CeilingBefore.ServerCpuMs, "N2")} ms.");
 
     public string ToMarkdown(string root, TimeSpan elapsed)
     {
@@ -168,10 +195,14 @@ public sealed class Report
         text.AppendLine();
         Table(text, ["Scenario", "Shop", "Baseline", "Ratio", "Target", "Met"], _summary);
         text.AppendLine();
-        text.AppendLine("Webhook ingest, every server on the same pre-signed events (2.2–4.1 KB, 3 succeeded : 1 failed, for seeded orders):");
-        text.AppendLine();
-        Table(text, ["Conns", "Server", "Events/s", "p50 ms", "p95 ms", "p99 ms", "CPU µs/event", "Requests", "Non-2xx", "Acknowledged events in the database"], _ingest);
-        text.AppendLine();
+        if (_ingest.Count > 0)
+        {
+            text.AppendLine("Webhook ingest, every server on the same pre-signed events (2.2–4.1 KB, 3 succeeded : 1 failed, for seeded orders):");
+            text.AppendLine();
+            Table(text, ["Conns", "Server", "Events/s", "p50 ms", "p95 ms", "p99 ms", "CPU µs/event", "Requests", "Non-2xx", "Acknowledged events in the database"], _ingest);
+            text.AppendLine();
+        }
+
         foreach (var note in _notes)
         {
             text.AppendLine("- " + note);

@@ -76,6 +76,13 @@ public sealed class ShopProcess : IAsyncDisposable
         throw new TimeoutException("Shop.Web did not serve the catalog within 30 s.");
     }
 
+    /// <summary>CPU time the process has used so far.</summary>
+    public TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Resident memory in MB, from /proc.</summary>
     /// <summary>CPU time the shop has used so far (user + system), all threads.</summary>
     public TimeSpan CpuTime()

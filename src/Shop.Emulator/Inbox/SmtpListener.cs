@@ -39,7 +39,7 @@ internal sealed class SmtpListener(IMessageStore messageStore, IMailboxFilter ma
 
             // After the first start the actual port is reused, even when 0 ("any free port") was asked for.
             var bindPort = Port != 0 ? Port : port;
-            var listenerFactory = new EndpointListenerFactory();
+            var listenerFactory = new NoDelayListenerFactory();
             var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             listenerFactory.EndpointStarted += (_, e) => bound.TrySetResult((e.LocalEndPoint as IPEndPoint)?.Port ?? bindPort);
 

@@ -12,8 +12,9 @@ namespace Shop.Web.Email;
 /// <summary>
 /// Sends the outbox's due messages over SMTP. Each batch is claimed with a lease first (<see cref="OutboxClaim"/>: only
 /// rows no one holds), so several shop instances on one database never send the same row at once; a batch goes
-/// over one SMTP connection; each message is marked sent right after the server accepted it, so a crash in between
-/// re-sends at most that one message, with the same Message-Id. When the server cannot be reached or refuses our login,
+/// over one SMTP connection; each message is marked sent as soon as the server accepted it, in a commit that overlaps the
+/// next sends (<see cref="SentRecorder"/>), so a crash re-sends at most <see cref="SentRecorder.Window"/> messages, each with
+/// its Message-Id. When the server cannot be reached or refuses our login,
 /// the whole sender backs off (its <see cref="WorkerLoop"/>) and the waiting messages keep their attempts.
 /// </summary>
 public sealed class OutboxSender(
@@ -62,7 +63,10 @@ public sealed class OutboxSender(
             var rows = await db.Outbox.AsNoTracking().Where(m => m.LockedBy == claim.Token).OrderBy(m => m.NextAttemptAt).ToListAsync(cancellationToken);
             var orderIds = rows.Select(m => m.OrderId).Distinct().ToList();
             var orders = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
-            await SendAsync(db, smtp, rows, orders, claim, cancellationToken);
+            // The "sent" commits get a context of their own, so that they can run while this one's connection sends.
+            await using var recording = scopes.CreateAsyncScope();
+            var recorder = new SentRecorder(recording.ServiceProvider.GetRequiredService<ShopDbContext>(), claim.Token, time, logger);
+            await SendAsync(db, recorder, smtp, rows, orders, claim, cancellationToken);
             return claim.Count;
         }
         finally
@@ -73,11 +77,16 @@ public sealed class OutboxSender(
         }
     }
 
-    private async Task SendAsync(ShopDbContext db, SmtpOptions smtp, List<OutboxMessage> rows, Dictionary<long, Order> orders, OutboxClaim claim,
-        CancellationToken cancellationToken)
+    private async Task SendAsync(ShopDbContext db, SentRecorder recorder, SmtpOptions smtp, List<OutboxMessage> rows, Dictionary<long, Order> orders,
+        OutboxClaim claim, CancellationToken cancellationToken)
     {
         var client = NewClient(smtp);
         await using var renderer = composer.StartRendering();
+        // Each message is composed on the thread pool while the one before it is on the wire; one at a time, so the
+        // renderer is never shared.
+        Task<Composed> ComposeAhead(int index) =>
+            Task.Run(() => ComposeAsync(rows[index], orders[rows[index].OrderId], renderer, cancellationToken), CancellationToken.None);
+        var next = rows.Count > 0 ? ComposeAhead(0) : null;
         try
         {
             for (var i = 0; i < rows.Count; i++)
@@ -92,17 +101,25 @@ public sealed class OutboxSender(
                     return;
                 }
 
-                var message = await TryComposeAsync(db, smtp, row, orders[row.OrderId], renderer, claim.Token, cancellationToken);
+                var (message, composeError) = await next!;
+                next = i + 1 < rows.Count ? ComposeAhead(i + 1) : null;
                 if (message is null)
                 {
+                    // A template bug must not hold up other customers' emails: this one is logged, keeps the error and
+                    // backs off like a transient failure, so a fixed deployment still sends it (until Smtp:GiveUpAfter).
+                    logger.LogError(composeError, "{EmailKind} email {OutboxId} for order {OrderId} could not be composed",
+                        row.Kind, row.Id, orders[row.OrderId].PublicId);
+                    await RecordFailureAsync(db, recorder, smtp, row, DeliveryFailureKind.Transient, composeError!, claim.Token);
                     continue;
                 }
 
                 if (!client.IsConnected)
                 {
+                    await recorder.FlushAsync();
                     await ConnectOrBackOffAsync(client, db, smtp, rows.Skip(i).Select(r => r.Id).ToList(), cancellationToken);
                 }
 
+                await recorder.BeforeSendAsync();
                 try
                 {
                     await client.SendAsync(message, cancellationToken);
@@ -112,7 +129,7 @@ public sealed class OutboxSender(
                     logger.LogWarning(ex, "{EmailKind} email {OutboxId} for order {OrderId} was not accepted ({FailureKind})",
                         row.Kind, row.Id, orders[row.OrderId].PublicId, kind);
                     activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, DeliveryFailure.Describe(ex));
-                    await RecordFailureAsync(db, smtp, row, kind, ex, claim.Token);
+                    await RecordFailureAsync(db, recorder, smtp, row, kind, ex, claim.Token);
                     if (!client.IsConnected || kind == DeliveryFailureKind.Transient)
                     {
                         // After a dropped or confused session, the next message starts on a fresh connection.
@@ -123,7 +140,7 @@ public sealed class OutboxSender(
                     continue;
                 }
 
-                await MarkSentAsync(db, row, claim.Token);
+                recorder.Accepted(row);
                 ShopTelemetry.EmailsSent.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)));
                 logger.LogInformation("{EmailKind} email {OutboxId} for order {OrderId} sent", row.Kind, row.Id, orders[row.OrderId].PublicId);
             }
@@ -132,24 +149,31 @@ public sealed class OutboxSender(
         }
         finally
         {
+            if (next is not null)
+            {
+                // Not sent this batch (stopping, the lease): only the renderer must outlive it.
+                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             client.Dispose();
+            // Whatever the server accepted is recorded even when the batch ends early (stopping, the lease, a dropped
+            // connection): only a crash may send it again.
+            await recorder.FlushAsync();
         }
     }
 
-    private async Task<MimeKit.MimeMessage?> TryComposeAsync(ShopDbContext db, SmtpOptions smtp, OutboxMessage row, Order order,
-        EmailRenderer renderer, string claim, CancellationToken cancellationToken)
+    /// <summary>A message composed ahead of its turn, or why it could not be (recorded by the loop when its turn comes).</summary>
+    private readonly record struct Composed(MimeKit.MimeMessage? Message, Exception? Error);
+
+    private async Task<Composed> ComposeAsync(OutboxMessage row, Order order, EmailRenderer renderer, CancellationToken cancellationToken)
     {
         try
         {
-            return await composer.ComposeAsync(row, order, renderer);
+            return new Composed(await composer.ComposeAsync(row, order, renderer), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A template bug must not hold up other customers' emails: this one is logged, keeps the error and backs
-            // off like a transient failure, so a fixed deployment still sends it (until Smtp:GiveUpAfter).
-            logger.LogError(ex, "{EmailKind} email {OutboxId} for order {OrderId} could not be composed", row.Kind, row.Id, order.PublicId);
-            await RecordFailureAsync(db, smtp, row, DeliveryFailureKind.Transient, ex, claim);
-            return null;
+            return new Composed(null, ex);
         }
     }
 
@@ -211,22 +235,11 @@ public sealed class OutboxSender(
 
     private static SmtpClient NewClient(SmtpOptions smtp) => new() { Timeout = (int)smtp.Timeout.TotalMilliseconds };
 
-    // Recording is not cancellable: once the server accepted a message, forgetting that would send it twice.
-    private async Task MarkSentAsync(ShopDbContext db, OutboxMessage row, string claim)
+    private async Task RecordFailureAsync(ShopDbContext db, SentRecorder recorder, SmtpOptions smtp, OutboxMessage row, DeliveryFailureKind kind,
+        Exception error, string claim)
     {
-        var now = time.GetUtcNow();
-        var updated = await db.Outbox.Where(m => m.Id == row.Id && m.LockedBy == claim).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Status, OutboxStatus.Sent)
-            .SetProperty(m => m.SentAt, now)
-            .SetProperty(m => m.Attempts, row.Attempts + 1)
-            .SetProperty(m => m.LockedBy, (string?)null)
-            .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
-        WarnIfLeaseLost(updated, row);
-    }
-
-    private async Task RecordFailureAsync(ShopDbContext db, SmtpOptions smtp, OutboxMessage row, DeliveryFailureKind kind, Exception error,
-        string claim)
-    {
+        // One writer at a time: the sent messages first (SQLite would make the second writer wait).
+        await recorder.FlushAsync();
         var attempts = row.Attempts + 1;
         var now = time.GetUtcNow();
         var tooOld = now - row.CreatedAt >= smtp.GiveUpAfter;

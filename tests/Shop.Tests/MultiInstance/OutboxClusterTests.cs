@@ -34,10 +34,12 @@ public sealed class OutboxClusterTests
     /// What is simulated: a process killed between the SMTP server's "250 accepted" and its own UPDATE to Sent. The first
     /// instance's database is cut at that moment (every command fails, as for a process whose connections are gone), then
     /// the instance is stopped; its cleanup runs but reaches nothing, so its claim stays in the database until the lease
-    /// ends, as a killed process would leave it. The server really holds the message, and the instance never recorded it.
+    /// ends, as a killed process would leave it. The server really holds the eleventh message, and the instance never
+    /// recorded it. Sent marks are committed while the next messages go out (SentRecorder), so up to its Window of the
+    /// last messages the instance sent may be unrecorded too: exactly those go out a second time, nothing else.
     /// </summary>
     [PostgreSqlFact]
-    public async Task An_instance_dying_in_the_middle_of_its_batch_leaves_the_rest_to_another_after_the_lease_and_only_the_unrecorded_email_goes_out_twice()
+    public async Task An_instance_dying_in_the_middle_of_its_batch_leaves_the_rest_to_another_after_the_lease_and_only_its_few_unrecorded_emails_go_out_twice()
     {
         const int count = 20;
         const int dyingAt = 10;
@@ -69,6 +71,7 @@ public sealed class OutboxClusterTests
         await inbox.WaitForMessageAsync(m => m.To.Contains(victim), TimeSpan.FromSeconds(15));
         await Poll.UntilAsync(() => cut.Thrown, thrown => thrown > 0, thrown => $"{thrown} commands failed");
         await dying.DisposeAsync();
+        var sentByTheFirst = inbox.Messages.Count;
         DateTimeOffset leaseEnd;
         await using (var db = cluster.Database.Open())
         {
@@ -80,10 +83,16 @@ public sealed class OutboxClusterTests
 
         await WaitUntilAllSentAsync(cluster, TimeSpan.FromSeconds(60));
         await ShopWithInbox.SettleSenderAsync(survivor);
-        var received = inbox.Messages;
-        var expected = queued.Select(MessageIdOf).Append(MessageIdOf(queued[dyingAt])).Order();
-        Assert.Equal(expected, received.Select(m => m.MessageId).Order());
-        Assert.All(received.Skip(dyingAt + 1), email => Assert.True(email.ReceivedAt > leaseEnd, $"{email} was sent before the lease ended at {leaseEnd:O}."));
+        var ids = queued.Select(MessageIdOf).ToList();
+        var byTheFirst = inbox.Messages.Take(sentByTheFirst).Select(m => m.MessageId).ToList();
+        var byTheSurvivor = inbox.Messages.Skip(sentByTheFirst).ToList();
+        var twice = byTheFirst.Intersect(byTheSurvivor.Select(m => m.MessageId)).ToList();
+        Assert.Equal(ids.Take(byTheFirst.Count), byTheFirst);
+        Assert.Equal(ids.Skip(byTheFirst.Count - twice.Count), byTheSurvivor.Select(m => m.MessageId));
+        Assert.Contains(ids[dyingAt], twice);
+        Assert.InRange(twice.Count, 1, SentRecorder.Window);
+        Assert.Equal(byTheFirst.TakeLast(twice.Count), twice);
+        Assert.All(byTheSurvivor, email => Assert.True(email.ReceivedAt > leaseEnd, $"{email} was sent before the lease ended at {leaseEnd:O}."));
     }
 
     private static Dictionary<string, string?> SmtpSettings(DevInbox inbox, int batchSize, string timeout = "00:00:05", string lease = "00:05:00") => new()
