@@ -91,8 +91,9 @@ public sealed class EmailBenchmark : IAsyncDisposable
     /// </summary>
     public async Task<EmailResult> OneConnectionAsync(int count)
     {
+        var messages = await ReceiptsAsync(count);
         var (client, server) = (ClientCpu(), ServerCpu());
-        var result = await OneConnectionAsync(Port, count);
+        var result = await OneConnectionAsync(Port, messages);
         return result with
         {
             SenderCpuMs = (ClientCpu() - client).TotalMilliseconds / count,
@@ -106,13 +107,13 @@ public sealed class EmailBenchmark : IAsyncDisposable
     /// </summary>
     public static async Task<EmailResult> DevInboxOneConnectionAsync(int count)
     {
+        var messages = await ReceiptsAsync(count);
         await using var inbox = await DevInbox.StartAsync(new DevInboxOptions { SmtpPort = 0, HttpPort = 0, Capacity = count });
-        return await OneConnectionAsync(inbox.SmtpPort, count);
+        return await OneConnectionAsync(inbox.SmtpPort, messages);
     }
 
-    private static async Task<EmailResult> OneConnectionAsync(int port, int count)
+    private static async Task<EmailResult> OneConnectionAsync(int port, List<MimeMessage> messages)
     {
-        var messages = await ReceiptsAsync(count);
         using var client = new SmtpClient();
         await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
         var clock = Stopwatch.StartNew();
@@ -123,7 +124,7 @@ public sealed class EmailBenchmark : IAsyncDisposable
 
         var elapsed = clock.Elapsed;
         await client.DisconnectAsync(quit: true);
-        return new EmailResult(count, count / elapsed.TotalSeconds);
+        return new EmailResult(messages.Count, messages.Count / elapsed.TotalSeconds);
     }
 
     /// <summary>
