@@ -19,11 +19,21 @@ public static class Seeder
         await CatalogSeed.SeedAsync(db, "usd", CancellationToken.None);
     }
 
+    /// <summary>An order awaiting payment, as every seeded one is: one canvas tote for Ada Lovelace, its PaymentIntent attached.</summary>
+    public static Order NewOrder(string prefix, int i, DateTimeOffset now)
+    {
+        var address = new ShippingAddress { Line1 = "12 St James's Square", City = "London", PostalCode = "SW1Y 4JH", Country = "GB" };
+        var order = Order.Place(new CustomerDetails("ada@example.com", "Ada Lovelace", address),
+            [new OrderLine { ProductId = 1, ProductName = "Canvas tote", UnitPriceMinorUnits = 2400, Currency = "usd", Quantity = 1 }],
+            "usd", now);
+        var pi = $"pi_{prefix}{i.ToString("D8", CultureInfo.InvariantCulture)}";
+        order.AttachPaymentIntent(pi, pi + "_secret_bench", order.TotalMinorUnits, now);
+        return order;
+    }
+
     public static async Task<List<SeededOrder>> OrdersAsync(BenchDatabase database, string prefix, int count)
     {
         var now = DateTimeOffset.UtcNow;
-        var address = new ShippingAddress { Line1 = "12 St James's Square", City = "London", PostalCode = "SW1Y 4JH", Country = "GB" };
-        var customer = new CustomerDetails("ada@example.com", "Ada Lovelace", address);
         var seeded = new List<SeededOrder>(count);
         for (var first = 0; first < count; first += 5_000)
         {
@@ -32,12 +42,7 @@ public static class Seeder
             var orders = new List<Order>();
             for (var i = first; i < Math.Min(count, first + 5_000); i++)
             {
-                var order = Order.Place(customer,
-                    [new OrderLine { ProductId = 1, ProductName = "Canvas tote", UnitPriceMinorUnits = 2400, Currency = "usd", Quantity = 1 }],
-                    "usd", now);
-                var pi = $"pi_{prefix}{i.ToString("D8", CultureInfo.InvariantCulture)}";
-                order.AttachPaymentIntent(pi, pi + "_secret_bench", order.TotalMinorUnits, now);
-                orders.Add(order);
+                orders.Add(NewOrder(prefix, i, now));
             }
 
             db.Orders.AddRange(orders);

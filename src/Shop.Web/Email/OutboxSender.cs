@@ -82,11 +82,6 @@ public sealed class OutboxSender(
     {
         var client = NewClient(smtp);
         await using var renderer = composer.StartRendering();
-        // Each message is composed on the thread pool while the one before it is on the wire; one at a time, so the
-        // renderer is never shared.
-        Task<Composed> ComposeAhead(int index) =>
-            Task.Run(() => ComposeAsync(rows[index], orders[rows[index].OrderId], renderer, cancellationToken), CancellationToken.None);
-        var next = rows.Count > 0 ? ComposeAhead(0) : null;
         try
         {
             for (var i = 0; i < rows.Count; i++)
@@ -101,15 +96,9 @@ public sealed class OutboxSender(
                     return;
                 }
 
-                var (message, composeError) = await next!;
-                next = i + 1 < rows.Count ? ComposeAhead(i + 1) : null;
+                var message = await TryComposeAsync(db, recorder, smtp, row, orders[row.OrderId], renderer, claim.Token, cancellationToken);
                 if (message is null)
                 {
-                    // A template bug must not hold up other customers' emails: this one is logged, keeps the error and
-                    // backs off like a transient failure, so a fixed deployment still sends it (until Smtp:GiveUpAfter).
-                    logger.LogError(composeError, "{EmailKind} email {OutboxId} for order {OrderId} could not be composed",
-                        row.Kind, row.Id, orders[row.OrderId].PublicId);
-                    await RecordFailureAsync(db, recorder, smtp, row, DeliveryFailureKind.Transient, composeError!, claim.Token);
                     continue;
                 }
 
@@ -149,12 +138,6 @@ public sealed class OutboxSender(
         }
         finally
         {
-            if (next is not null)
-            {
-                // Not sent this batch (stopping, the lease): only the renderer must outlive it.
-                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-
             client.Dispose();
             // Whatever the server accepted is recorded even when the batch ends early (stopping, the lease, a dropped
             // connection): only a crash may send it again.
@@ -162,18 +145,20 @@ public sealed class OutboxSender(
         }
     }
 
-    /// <summary>A message composed ahead of its turn, or why it could not be (recorded by the loop when its turn comes).</summary>
-    private readonly record struct Composed(MimeKit.MimeMessage? Message, Exception? Error);
-
-    private async Task<Composed> ComposeAsync(OutboxMessage row, Order order, EmailRenderer renderer, CancellationToken cancellationToken)
+    private async Task<MimeKit.MimeMessage?> TryComposeAsync(ShopDbContext db, SentRecorder recorder, SmtpOptions smtp, OutboxMessage row, Order order,
+        EmailRenderer renderer, string claim, CancellationToken cancellationToken)
     {
         try
         {
-            return new Composed(await composer.ComposeAsync(row, order, renderer), null);
+            return await composer.ComposeAsync(row, order, renderer);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new Composed(null, ex);
+            // A template bug must not hold up other customers' emails: this one is logged, keeps the error and backs
+            // off like a transient failure, so a fixed deployment still sends it (until Smtp:GiveUpAfter).
+            logger.LogError(ex, "{EmailKind} email {OutboxId} for order {OrderId} could not be composed", row.Kind, row.Id, order.PublicId);
+            await RecordFailureAsync(db, recorder, smtp, row, DeliveryFailureKind.Transient, ex, claim);
+            return null;
         }
     }
 
