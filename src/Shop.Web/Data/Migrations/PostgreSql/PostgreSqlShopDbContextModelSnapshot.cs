@@ -798,8 +798,6 @@ namespace Shop.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("OrderId");
-
                     b.ToTable("StripeEvents");
                 });
 
@@ -921,14 +919,6 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("Shop.Web.Payments.Events.StripeEventRecord", b =>
-                {
-                    b.HasOne("Shop.Web.Orders.Order", null)
-                        .WithMany()
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Shop.Web.Cart.Cart", b =>

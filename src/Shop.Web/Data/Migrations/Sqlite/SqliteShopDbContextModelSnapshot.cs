@@ -781,8 +781,6 @@ namespace Shop.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("OrderId");
-
                     b.ToTable("StripeEvents");
                 });
 
@@ -904,14 +902,6 @@ namespace Shop.Web.Data.Migrations.Sqlite
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("Shop.Web.Payments.Events.StripeEventRecord", b =>
-                {
-                    b.HasOne("Shop.Web.Orders.Order", null)
-                        .WithMany()
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Shop.Web.Cart.Cart", b =>
