@@ -18,13 +18,17 @@ public static class DataExtensions
 
         // The provider decides which context type (and so which migrations) is registered, so it is read and checked now.
         var database = DatabaseOptions.Read(builder.Configuration);
+        // `ids.Contains(x)` sends the list as one parameter (json_each on SQLite, an array on PostgreSQL). EF Core 10's
+        // default, one parameter per element, makes EF generate the SQL again on every execution: a fifth of the event
+        // writer's CPU at one event per batch (docs/benchmarks.md, step 15).
+        const ParameterTranslationMode lists = ParameterTranslationMode.Parameter;
         if (database.UsesPostgreSql)
         {
             var connectionString = PostgreSqlConnectionString(database.ConnectionString!);
             // Options built once, not per request: rebuilding them made every context look up EF's internal services anew,
             // a quarter of a millisecond per webhook batch (docs/benchmarks.md).
             builder.Services.AddDbContext<ShopDbContext, PostgreSqlShopDbContext>(
-                options => options.UseNpgsql(connectionString), optionsLifetime: ServiceLifetime.Singleton);
+                options => options.UseNpgsql(connectionString, npgsql => npgsql.UseParameterizedCollectionMode(lists)), optionsLifetime: ServiceLifetime.Singleton);
             builder.Services.PostConfigure<DatabaseOptions>(options => options.ConnectionString = connectionString);
         }
         else
@@ -34,7 +38,7 @@ public static class DataExtensions
             builder.Services.AddSingleton<SqliteCheckpointer>();
             builder.Services.AddDbContext<ShopDbContext, SqliteShopDbContext>(
                 (services, options) => options
-                    .UseSqlite(connectionString)
+                    .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(lists))
                     .AddInterceptors(services.GetRequiredService<SqliteDurabilityInterceptor>(), services.GetRequiredService<SqliteCheckpointer>()),
                 optionsLifetime: ServiceLifetime.Singleton);
             builder.Services.PostConfigure<DatabaseOptions>(options => options.ConnectionString = connectionString);
