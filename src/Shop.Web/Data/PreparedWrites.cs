@@ -78,6 +78,7 @@ public sealed class PreparedWrites(DbContext db) : IAsyncDisposable
             return 0;
         }
 
+        var written = new List<(EntityEntry<TEntity> Entry, List<IProperty> Set)>(modified.Count);
         foreach (var entry in modified)
         {
             if (entry.ComplexProperties.Any(c => c.IsModified))
@@ -116,12 +117,19 @@ public sealed class PreparedWrites(DbContext db) : IAsyncDisposable
                 var key = string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(k => entry.CurrentValues[k]));
                 throw new DbUpdateConcurrencyException($"{typeof(TEntity).Name} {key} was changed or deleted by someone else.");
             }
+
+            written.Add((entry, update.Set));
         }
 
-        // Accept the written values (Modified → Unchanged alone would revert the entity to what it was read as).
-        foreach (var entry in modified)
+        // Accept the written values (Modified → Unchanged alone would revert the entity to what it was read as). Only the
+        // changed columns: copying every value back was a third of this method's CPU.
+        foreach (var (entry, set) in written)
         {
-            entry.OriginalValues.SetValues(entry.CurrentValues);
+            foreach (var property in set)
+            {
+                entry.OriginalValues[property] = entry.CurrentValues[property];
+            }
+
             entry.State = EntityState.Unchanged;
         }
 

@@ -25,9 +25,14 @@ public sealed class PreparedWritesTests : IDisposable
         order.ApplyPayment(new PaymentStanding(OrderStatus.PaymentFailed, FailureMessage: "Your card was declined.", FailureCode: "generic_decline"), s_now);
         await using var writes = new PreparedWrites(db);
         var updated = await writes.UpdateModifiedAsync<Order>(CancellationToken.None);
+        var savedAgain = await db.SaveChangesAsync();
         await transaction.CommitAsync();
 
         Assert.Equal(1, updated);
+        // Accepted as written: tracked as unchanged with the new values, so SaveChanges has nothing left to write.
+        Assert.Equal(EntityState.Unchanged, db.Entry(order).State);
+        Assert.Equal(OrderStatus.PaymentFailed, order.Status);
+        Assert.Equal(0, savedAgain);
         await using var check = _app.OpenDatabase();
         var stored = await check.Orders.SingleAsync();
         Assert.Equal(OrderStatus.PaymentFailed, stored.Status);
