@@ -131,9 +131,5 @@ public sealed record RequestName(int Number, string Name);
 
 public sealed record DatabaseStep(RequestName Request, DatabaseStepKind Kind, string? Detail)
 {
-    public bool IsCommand => Kind is DatabaseStepKind.Read or DatabaseStepKind.Write or DatabaseStepKind.WriteCommitted;
-
-    public bool IsCommit => Kind is DatabaseStepKind.Commit or DatabaseStepKind.WriteCommitted;
-
     public override string ToString() => Detail is null ? Kind.ToString() : $"{Kind}: {Detail.ReplaceLineEndings(" ")}";
 }
