@@ -127,7 +127,7 @@ async Task SqliteScenariosAsync(StripeStandIn stripe)
     if (Runs("checkout"))
     {
         Step("Checkout: 300 sequential order + PaymentIntent creations (30 more to warm up)");
-        report.Checkout(await stripe.RunAsync(shop.Port, 30, 300));
+        report.Checkout(await stripe.RunAsync(shop, 30, 300));
     }
 
     await shop.DisposeAsync();

@@ -27,24 +27,33 @@ public sealed class CartService(ShopDbContext db, TimeProvider time, IOptions<Sh
     /// </summary>
     public async Task<Cart?> FindAsync(Guid? cartId, CancellationToken cancellationToken)
     {
-        for (var round = 1; ; round++)
+        // The cart and its order on one connection: one open (and one set of SQLite pragmas) instead of one per query.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            var cart = await LoadAsync(cartId, cancellationToken);
-            if (cart is null || !await SettlePaidOrderAsync(cart, cancellationToken))
+            for (var round = 1; ; round++)
             {
-                return cart;
-            }
+                var cart = await LoadAsync(cartId, cancellationToken);
+                if (cart is null || !await SettlePaidOrderAsync(cart, cancellationToken))
+                {
+                    return cart;
+                }
 
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return cart;
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    return cart;
+                }
+                catch (DbUpdateConcurrencyException) when (round < MaxConcurrencyRetries)
+                {
+                    logger.LogInformation("Cart changed while its paid order was settled; loading it again (attempt {Attempt})", round);
+                    db.ChangeTracker.Clear();
+                }
             }
-            catch (DbUpdateConcurrencyException) when (round < MaxConcurrencyRetries)
-            {
-                logger.LogInformation("Cart changed while its paid order was settled; loading it again (attempt {Attempt})", round);
-                db.ChangeTracker.Clear();
-            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
@@ -138,7 +147,8 @@ public sealed class CartService(ShopDbContext db, TimeProvider time, IOptions<Sh
             return false;
         }
 
-        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        // Tracked: checkout goes on with this same order, found again without another query.
+        var order = await db.Orders.FindAsync([orderId], cancellationToken);
         if (order is null || !IsPaymentUnderway(order))
         {
             return false;

@@ -53,15 +53,18 @@ public sealed class CheckoutService(
 
         for (var round = 1; round <= MaxRounds; round++)
         {
-            var cart = await carts.FindAsync(cartId, cancellationToken);
-            if (cart is null || cart.IsEmpty)
-            {
-                return new CheckoutOutcome(CheckoutStatus.EmptyCart);
-            }
-
-            var draft = OrderDraft.From(cart, customer);
+            // The round's reads and the save before Stripe share one connection: one open (and one set of SQLite pragmas)
+            // instead of one per command. It is given back before Stripe is called (GiveBackConnectionAsync).
+            await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
+                var cart = await carts.FindAsync(cartId, cancellationToken);
+                if (cart is null || cart.IsEmpty)
+                {
+                    return new CheckoutOutcome(CheckoutStatus.EmptyCart);
+                }
+
+                var draft = OrderDraft.From(cart, customer);
                 var outcome = await FindOpenOrderAsync(cart, draft, cancellationToken) switch
                 {
                     null => await PlaceNewOrderAsync(cart, draft, cancellationToken),
@@ -80,6 +83,10 @@ public sealed class CheckoutService(
             {
                 logger.LogInformation("Cart or order saved concurrently during checkout; looking again (round {Round})", round);
             }
+            finally
+            {
+                await GiveBackConnectionAsync();
+            }
 
             db.ChangeTracker.Clear();
         }
@@ -89,8 +96,9 @@ public sealed class CheckoutService(
 
     private async Task<Order?> FindOpenOrderAsync(Cart.Cart cart, OrderDraft draft, CancellationToken cancellationToken)
     {
+        // Find: the cart's check for a paid order has usually loaded it already.
         var order = cart.OpenOrderId is { } openId
-            ? await db.Orders.FirstOrDefaultAsync(o => o.Id == openId, cancellationToken)
+            ? await db.Orders.FindAsync([openId], cancellationToken)
             : null;
         return order is { IsOpenForPayment: true } && order.Currency == draft.Currency ? order : null;
     }
@@ -98,8 +106,17 @@ public sealed class CheckoutService(
     private async Task<CheckoutOutcome?> PlaceNewOrderAsync(Cart.Cart cart, OrderDraft draft, CancellationToken cancellationToken)
     {
         var order = Order.Place(draft.Customer, draft.Lines, draft.Currency, time.GetUtcNow());
-        db.Orders.Add(order);
-        await SaveWithCartAsync(cart, order, cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // Two saves, one commit: the cart can point at the order only once the insert has given it its id. The cart's
+            // version is checked in the second: a concurrent checkout of the same cart rolls this order back and looks again.
+            db.Orders.Add(order);
+            await db.SaveChangesAsync(cancellationToken);
+            cart.OpenOrderId = order.Id;
+            await SaveWithCartAsync(cart, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return await CreatePaymentIntentAsync(order, cancellationToken);
     }
 
@@ -109,7 +126,7 @@ public sealed class CheckoutService(
         if (!draft.Matches(order))
         {
             order.Revise(draft.Customer, draft.Lines, time.GetUtcNow());
-            await SaveWithCartAsync(cart, order, cancellationToken);
+            await SaveWithCartAsync(cart, cancellationToken);
         }
 
         return await CreatePaymentIntentAsync(order, cancellationToken);
@@ -122,6 +139,7 @@ public sealed class CheckoutService(
     /// </summary>
     private async Task<CheckoutOutcome?> ReviseWithPaymentIntentAsync(Cart.Cart cart, Order order, OrderDraft draft, CancellationToken cancellationToken)
     {
+        await GiveBackConnectionAsync();
         var retrieved = await gateway.RetrievePaymentIntentAsync(order, cancellationToken);
         if (retrieved.PaymentIntent is not { } intent)
         {
@@ -149,7 +167,7 @@ public sealed class CheckoutService(
             }
         }
 
-        await SaveWithCartAsync(cart, order, cancellationToken);
+        await SaveWithCartAsync(cart, cancellationToken);
         return Ready(order);
     }
 
@@ -195,6 +213,7 @@ public sealed class CheckoutService(
 
     private async Task<CheckoutOutcome> CreatePaymentIntentAsync(Order order, CancellationToken cancellationToken)
     {
+        await GiveBackConnectionAsync();
         var created = await gateway.CreatePaymentIntentAsync(order, cancellationToken);
         if (created.Failure is { Kind: GatewayFailureKind.IdempotencyConflict })
         {
@@ -236,16 +255,21 @@ public sealed class CheckoutService(
         return updated;
     }
 
-    /// <summary>Saves the order and links the cart to it; the cart's version makes a concurrent checkout of the same cart look again.</summary>
-    private async Task SaveWithCartAsync(Cart.Cart cart, Order order, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the order's changes with the cart, touched: the cart's version makes a concurrent checkout of the same cart
+    /// look again. One SaveChanges, so one commit (EF Core wraps its statements in a transaction).
+    /// </summary>
+    private async Task SaveWithCartAsync(Cart.Cart cart, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         cart.Touch(time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
-        cart.OpenOrderId = order.Id;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Closes the round's connection before a call to Stripe, which may take seconds: a pooled connection is not held
+    /// through it. Saves after the call open their own. Closing again, or one EF Core opened itself, does nothing.
+    /// </summary>
+    private Task GiveBackConnectionAsync() => db.Database.CloseConnectionAsync();
 
     private static CheckoutOutcome Ready(Order order) => new(CheckoutStatus.ReadyToPay, order.PublicId);
 

@@ -1,8 +1,5 @@
 using System.Data.Common;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Web.Data;
 
 namespace Shop.Tests.Infrastructure;
 
@@ -11,7 +8,7 @@ namespace Shop.Tests.Infrastructure;
 /// before it reaches the database, as a dropped connection or a timeout would. Add it with <see cref="AddTo"/>. Commands the
 /// shop runs outside EF (the event writer's prepared inserts) are not intercepted.
 /// </summary>
-public sealed class DatabaseFault : DbCommandInterceptor
+public sealed class DatabaseFault : CommandObserver
 {
     private volatile Func<string, bool>? _matches;
     private volatile Func<Exception>? _exception;
@@ -29,40 +26,9 @@ public sealed class DatabaseFault : DbCommandInterceptor
     public void Clear() => _matches = null;
 
     /// <summary>Adds the fault to the shop's DbContext, whichever provider's context type the shop registered.</summary>
-    public void AddTo(IServiceCollection services)
-    {
-        services.ConfigureDbContext<SqliteShopDbContext>(options => options.AddInterceptors(this), ServiceLifetime.Singleton);
-        services.ConfigureDbContext<PostgreSqlShopDbContext>(options => options.AddInterceptors(this), ServiceLifetime.Singleton);
-    }
+    public void AddTo(IServiceCollection services) => AddInterceptorTo(services);
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        ThrowIfArmed(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        ThrowIfArmed(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        ThrowIfArmed(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        ThrowIfArmed(command);
-        return ValueTask.FromResult(result);
-    }
-
-    private void ThrowIfArmed(DbCommand command)
+    protected override void Observe(DbCommand command)
     {
         if (_matches is { } matches && matches(command.CommandText) && _exception is { } exception)
         {

@@ -24,7 +24,7 @@ public sealed class PayModel(OrderQueries orders, IOptions<StripeOptions> stripe
 
     public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken cancellationToken)
     {
-        var order = await orders.FindByPublicIdAsync(publicId, cancellationToken);
+        var order = await orders.FindWithoutLinesAsync(publicId, cancellationToken);
         if (order is null)
         {
             return NotFound();
