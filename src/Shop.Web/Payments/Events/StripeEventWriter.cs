@@ -118,6 +118,9 @@ public sealed class StripeEventWriter(
         try
         {
             var results = await CommitAsync(batch, cancellationToken);
+            // Ended before anyone is answered: whoever has its answer (a test flushing its exporter, say) finds this span
+            // ended too, instead of racing the continuation that answers it.
+            activity?.Stop();
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Result.TrySetResult(results[i]);
