@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -45,14 +46,21 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseLoc
         {
             return await locks.AcquireAsync(LockName, cancellationToken);
         }
-        catch (NpgsqlException ex)
+        // DbException rather than NpgsqlException: a catch clause loads its type when the method first runs, and a shop on
+        // SQLite has no use for Npgsql's 2.5 MB.
+        catch (DbException ex) when (database.Value.UsesPostgreSql)
         {
-            var postgres = new NpgsqlConnectionStringBuilder(database.Value.ConnectionString);
-            throw new InvalidOperationException(
-                $"PostgreSQL at {postgres.Host}:{postgres.Port} (database \"{postgres.Database}\", user \"{postgres.Username}\", from " +
-                $"ConnectionStrings:{DataExtensions.ConnectionStringName}) cannot be reached: {ex.Message}" +
-                (ex.InnerException is { } inner ? $" ({inner.Message})" : "") +
-                ". Is the server running and the connection string right? scripts/postgres.sh start starts a local one.", ex);
+            throw PostgreSqlUnreachable(ex);
         }
+    }
+
+    private InvalidOperationException PostgreSqlUnreachable(DbException ex)
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(database.Value.ConnectionString);
+        return new InvalidOperationException(
+            $"PostgreSQL at {postgres.Host}:{postgres.Port} (database \"{postgres.Database}\", user \"{postgres.Username}\", from " +
+            $"ConnectionStrings:{DataExtensions.ConnectionStringName}) cannot be reached: {ex.Message}" +
+            (ex.InnerException is { } inner ? $" ({inner.Message})" : "") +
+            ". Is the server running and the connection string right? scripts/postgres.sh start starts a local one.", ex);
     }
 }
