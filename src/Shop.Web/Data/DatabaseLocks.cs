@@ -24,16 +24,17 @@ public sealed class DatabaseLocks(IOptions<DatabaseOptions> options)
     /// <summary>The advisory lock key for a name: stable across processes and versions (string.GetHashCode is neither).</summary>
     public static long KeyOf(string name) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("shop:" + name)));
 
-    private async Task<DatabaseLock?> AcquireAsync(string name, string sql, CancellationToken cancellationToken)
-    {
-        var database = options.Value;
-        if (!database.UsesPostgreSql)
-        {
-            return DatabaseLock.Uncontended;
-        }
+    // The PostgreSQL work is in methods of its own: a method that holds an Npgsql type loads Npgsql (2.5 MB) when it first
+    // runs, which a shop on SQLite never needs.
+    private Task<DatabaseLock?> AcquireAsync(string name, string sql, CancellationToken cancellationToken) =>
+        options.Value.UsesPostgreSql
+            ? AcquireAdvisoryLockAsync(options.Value.ConnectionString, name, sql, cancellationToken)
+            : Task.FromResult<DatabaseLock?>(DatabaseLock.Uncontended);
 
+    private static async Task<DatabaseLock?> AcquireAdvisoryLockAsync(string? connectionString, string name, string sql, CancellationToken cancellationToken)
+    {
         var key = KeyOf(name);
-        var connection = new NpgsqlConnection(database.ConnectionString);
+        var connection = new NpgsqlConnection(connectionString);
         var locked = false;
         try
         {
@@ -67,17 +68,14 @@ public sealed class DatabaseLock : IAsyncDisposable
         _key = key;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection is null)
-        {
-            return;
-        }
+    public ValueTask DisposeAsync() => _connection is null ? ValueTask.CompletedTask : ReleaseAsync(_connection, _key);
 
+    private static async ValueTask ReleaseAsync(NpgsqlConnection connection, long key)
+    {
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", _connection);
-            command.Parameters.AddWithValue("key", _key);
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            command.Parameters.AddWithValue("key", key);
             await command.ExecuteScalarAsync(CancellationToken.None);
         }
         catch (NpgsqlException)
@@ -86,7 +84,7 @@ public sealed class DatabaseLock : IAsyncDisposable
         }
         finally
         {
-            await _connection.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 }

@@ -36,11 +36,18 @@ public static class TelemetryExtensions
 
         var exports = TelemetryOptions.ExportsOtlp(builder.Configuration);
         var enabled = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>()?.Enabled ?? exports;
-        if (!enabled)
+        if (enabled)
         {
-            return builder;
+            AddOpenTelemetry(builder, exports);
         }
 
+        return builder;
+    }
+
+    // A method of its own: the OpenTelemetry assemblies are loaded when a method that uses them is first called, so a shop
+    // with telemetry off never loads them (about 1.5 MB of memory and a few milliseconds of start-up).
+    private static void AddOpenTelemetry(IHostApplicationBuilder builder, bool exports)
+    {
         builder.Services.AddSingleton<OutboxMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
@@ -60,7 +67,5 @@ public static class TelemetryExtensions
         {
             telemetry.UseOtlpExporter();
         }
-
-        return builder;
     }
 }
