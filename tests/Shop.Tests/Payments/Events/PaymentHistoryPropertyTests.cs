@@ -1,9 +1,14 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Net;
 using System.Text.Json;
 using CsCheck;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Shop.Tests.Infrastructure;
+using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.Orders;
 using Xunit.Abstractions;
@@ -17,26 +22,35 @@ namespace Shop.Tests.Payments.Events;
 /// call for. The expectation is computed here, from the generated objects, by a small oracle of its own: never by the
 /// shop's derivation, so a bug in one cannot hide in the other.
 /// </summary>
-public sealed class PaymentHistoryPropertyTests(ITestOutputHelper output) : IDisposable
+public sealed class PaymentHistoryPropertyTests : IDisposable
 {
     private const string OperatorsEmail = "payments@shop.example.com";
 
     private static readonly DateTimeOffset s_start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly ShopApp _app = new(settings: new Dictionary<string, string?>
-    {
-        ["Shop:OperatorsEmail"] = OperatorsEmail,
-        // The injected faults are expected: their error logs would bury a real failure's output.
-        ["Logging:LogLevel:Shop.Web.Payments.Events.StripeEventWriter"] = "None",
-        ["Logging:LogLevel:Shop.Web.Payments.Events.StripeEventApplier"] = "Error",
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
-    });
+    private readonly ArmedFaults _faults = new();
+    private readonly ITestOutputHelper _output;
+    private readonly ShopApp _app;
 
     private int _histories;
     private int _earlyRefunds;
     private int _earlyDisputes;
     private int _duplicates;
     private int _failedDeliveries;
+    private bool _faultsInProcess;
+
+    public PaymentHistoryPropertyTests(ITestOutputHelper output)
+    {
+        _output = output;
+        _app = new ShopApp(settings: new Dictionary<string, string?>
+        {
+            ["Shop:OperatorsEmail"] = OperatorsEmail,
+            // The injected faults are expected: their error logs would bury a real failure's output.
+            ["Logging:LogLevel:Shop.Web.Payments.Events.StripeEventWriter"] = "None",
+            ["Logging:LogLevel:Shop.Web.Payments.Events.StripeEventApplier"] = "Error",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+        }, testServices: _faults.AddTo);
+    }
 
     [Fact]
     public async Task Any_delivery_order_of_any_payment_life_ends_where_stripe_is_with_each_email_once()
@@ -46,7 +60,7 @@ public sealed class PaymentHistoryPropertyTests(ITestOutputHelper output) : IDis
 
         await Histories.SampleAsync(history => DeliverAndCheckAsync(client, history), iter: 500, threads: 4, print: h => h.ToString());
 
-        output.WriteLine($"{_histories} histories: {_earlyRefunds} early refunds, {_earlyDisputes} early disputes, "
+        _output.WriteLine($"{_histories} histories: {_earlyRefunds} early refunds, {_earlyDisputes} early disputes, "
             + $"{_duplicates} duplicate deliveries, {_failedDeliveries} deliveries answered 503 and redelivered");
         Assert.True(_earlyRefunds >= 20 && _earlyDisputes >= 20 && _duplicates >= 100 && _failedDeliveries >= 50,
             "The generator must produce the awkward cases often enough to matter.");
@@ -120,14 +134,31 @@ public sealed class PaymentHistoryPropertyTests(ITestOutputHelper output) : IDis
         return order;
     }
 
-    /// <summary>A real fault inside the writer's transaction: a trigger aborts the insert of an armed event id.</summary>
+    /// <summary>
+    /// A real fault inside the writer's transaction: a trigger aborts the insert of an armed event id. On SQLite the armed
+    /// ids are in this process (a function on the shop's connections), not in a table: the test writing to the database
+    /// while four histories keep the shop's writer busy could wait out SQLite's busy timeout, since SQLite's write lock
+    /// does not queue its waiters and the writer takes it again microseconds after each commit.
+    /// </summary>
     private async Task ArmFaultInjectionAsync()
     {
         using var client = _app.CreateClient(); // starts the shop, which creates the database
         await using var db = _app.OpenDatabase();
+        _faultsInProcess = !db.Database.IsNpgsql();
+        if (_faultsInProcess)
+        {
+            await db.Database.ExecuteSqlRawAsync($"""
+                CREATE TRIGGER "FailOnceTrigger" BEFORE INSERT ON "StripeEvents"
+                WHEN {ArmedFaults.FunctionName}(NEW."EventId")
+                BEGIN
+                    SELECT RAISE(ABORT, 'injected database fault');
+                END;
+                """);
+            return;
+        }
+
         await db.Database.ExecuteSqlRawAsync("""CREATE TABLE "FailOnce" ("EventId" TEXT PRIMARY KEY)""");
-        await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
-            ? """
+        await db.Database.ExecuteSqlRawAsync("""
               CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
               BEGIN
                   IF EXISTS (SELECT 1 FROM "FailOnce" WHERE "EventId" = NEW."EventId") THEN
@@ -136,26 +167,66 @@ public sealed class PaymentHistoryPropertyTests(ITestOutputHelper output) : IDis
                   RETURN NEW;
               END $$;
               CREATE TRIGGER "FailOnceTrigger" BEFORE INSERT ON "StripeEvents" FOR EACH ROW EXECUTE FUNCTION fail_once();
-              """
-            : """
-              CREATE TRIGGER "FailOnceTrigger" BEFORE INSERT ON "StripeEvents"
-              WHEN EXISTS (SELECT 1 FROM "FailOnce" WHERE "EventId" = NEW."EventId")
-              BEGIN
-                  SELECT RAISE(ABORT, 'injected database fault');
-              END;
               """);
     }
 
     private async Task FailNextWriteOfAsync(string eventId)
     {
+        if (_faultsInProcess)
+        {
+            _faults.Arm(eventId);
+            return;
+        }
+
         await using var db = _app.OpenDatabase();
         await db.Database.ExecuteSqlAsync($"INSERT INTO \"FailOnce\" (\"EventId\") VALUES ({eventId})");
     }
 
     private async Task ClearFaultsAsync(string eventId)
     {
+        if (_faultsInProcess)
+        {
+            _faults.Disarm(eventId);
+            return;
+        }
+
         await using var db = _app.OpenDatabase();
         await db.Database.ExecuteSqlAsync($"DELETE FROM \"FailOnce\" WHERE \"EventId\" = {eventId}");
+    }
+
+    /// <summary>
+    /// The event ids whose insert fails, held here and read by the trigger through a function registered on every SQLite
+    /// connection the shop opens. PostgreSQL's connections cannot call into this process: there the ids are in a table
+    /// (row locks, so arming never waits for the writer).
+    /// </summary>
+    private sealed class ArmedFaults : DbConnectionInterceptor
+    {
+        public const string FunctionName = "shop_test_fault_armed";
+
+        private readonly ConcurrentDictionary<string, bool> _armed = new(StringComparer.Ordinal);
+
+        public void AddTo(IServiceCollection services) =>
+            services.ConfigureDbContext<SqliteShopDbContext>(options => options.AddInterceptors(this), ServiceLifetime.Singleton);
+
+        public void Arm(string eventId) => _armed[eventId] = true;
+
+        public void Disarm(string eventId) => _armed.TryRemove(eventId, out _);
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Register(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Register(connection);
+            return Task.CompletedTask;
+        }
+
+        private void Register(DbConnection connection)
+        {
+            if (connection is SqliteConnection sqlite)
+            {
+                sqlite.CreateFunction<string?, bool>(FunctionName, id => id is not null && _armed.ContainsKey(id));
+            }
+        }
     }
 
     public void Dispose()
