@@ -139,7 +139,7 @@ public sealed class Report
         _summary.Add(["Checkout POST, shop's own overhead (total − stub)", $"p50 {N(result.OverheadP50Ms, "N2")} ms, p99 {N(result.OverheadP99Ms, "N2")} ms",
             $"total p50 {N(result.TotalP50Ms, "N2")}, p99 {N(result.TotalP99Ms, "N2")} ms", "", "p99 < 5 ms", Met(result.OverheadP99Ms < 5 && result.Failures == 0)]);
         _notes.Add($"Checkout: {result.Orders} orders, {result.Failures} failures; the stub's own handling p99 {N(result.StubP99Ms, "N3")} ms; " +
-            $"the shop's CPU time (all threads, /proc schedstat) {N(result.ShopCpuPerPostMs, "N2")} ms per POST /checkout, " +
+            $"the shop's CPU time (per POST from its threads' /proc schedstat, per visitor from the process) {N(result.ShopCpuPerPostMs, "N2")} ms per POST /checkout, " +
             $"{N(result.ShopCpuPerVisitorMs, "N2")} ms per visitor (product page, add to cart, checkout form, POST).");
     }
 
