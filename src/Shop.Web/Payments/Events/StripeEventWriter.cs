@@ -247,8 +247,8 @@ public sealed class StripeEventWriter(
         // SaveChanges builds and runs a new command for every row; these writes reuse one prepared command per statement
         // shape (docs/benchmarks.md). Still one transaction, and an order changed concurrently still fails with
         // DbUpdateConcurrencyException, as with SaveChanges.
-        // Only rows read from the database can have changed; the ones the applier added are inserted as they are, so
-        // scanning them (most of a batch) was a seventh of the writer's CPU (docs/benchmarks.md, step 16).
+        // Only rows read from the database can have changed; the ones the applier added (most of a batch) are inserted as
+        // they are and need no scan.
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State == EntityState.Unchanged)
