@@ -67,6 +67,10 @@ public sealed class HealthTests : IDisposable
     [Fact]
     public async Task Ready_answers_503_naming_the_event_writer_when_it_has_stopped()
     {
+        // Since .NET 10 a BackgroundService starts its ExecuteAsync through Task.Run: stopped before that ran, its task ends
+        // Canceled, which the host (not itself stopping) takes for a crash and stops the whole shop. Wait for the loop first.
+        var health = _app.Services.GetRequiredService<WorkerHealth>();
+        await Poll.UntilAsync(() => health.Find(StripeEventWriter.WorkerName), w => w is not null, w => $"{w}");
         await _app.Services.GetRequiredService<StripeEventWriter>().StopAsync(CancellationToken.None);
 
         var (status, report) = await GetAsync("/health/ready");
