@@ -32,6 +32,7 @@ public sealed partial class StripeStub : IDisposable
     private int _idempotencyErrorsToSend;
     private int _refundAnswersToLose;
     private (string PaymentIntentId, string Status)? _afterNextRetrieve;
+    private int _listPagesBeforeOutage = -1;
 
     public StripeStub()
     {
@@ -95,6 +96,12 @@ public sealed partial class StripeStub : IDisposable
         AnswerList("/v1/events", newestFirst, pageSize);
     }
 
+    /// <summary>The list endpoints answer <paramref name="pages"/> more pages, then every request fails with a 500 until
+    /// <see cref="EndListingOutage"/>: Stripe going away in the middle of a listing.</summary>
+    public void FailListingsAfter(int pages) => Volatile.Write(ref _listPagesBeforeOutage, pages);
+
+    public void EndListingOutage() => Volatile.Write(ref _listPagesBeforeOutage, -1);
+
     public int EventListings => Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/events");
 
     /// <summary>Answers GET /v1/webhook_endpoints with these endpoints (see <see cref="WebhookEndpoint"/>), in pages of <paramref name="pageSize"/>.</summary>
@@ -129,6 +136,16 @@ public sealed partial class StripeStub : IDisposable
         _server.Given(Request.Create().WithPath(path).UsingGet())
             .RespondWith(Response.Create().WithCallback(request =>
             {
+                if (Volatile.Read(ref _listPagesBeforeOutage) == 0)
+                {
+                    return Error(new Failure(HttpStatusCode.InternalServerError, "api_error", null, "Stub outage"));
+                }
+
+                if (Volatile.Read(ref _listPagesBeforeOutage) > 0)
+                {
+                    Interlocked.Decrement(ref _listPagesBeforeOutage);
+                }
+
                 var query = request.Query ?? new Dictionary<string, WireMockList<string>>();
                 var after = query.TryGetValue("starting_after", out var a) ? a.FirstOrDefault() : null;
                 var start = after is null ? 0 : newestFirst.FindIndex(e => e.GetProperty("id").GetString() == after) + 1;

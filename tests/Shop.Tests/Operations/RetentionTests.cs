@@ -15,6 +15,7 @@ public sealed class RetentionTests : IDisposable
 {
     private readonly StripeStub _stripe = new();
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly DatabaseFault _fault = new();
     private readonly ShopApp _app;
     private readonly HttpClient _client;
 
@@ -28,7 +29,11 @@ public sealed class RetentionTests : IDisposable
             ["Retention:AbandonedCartsAfter"] = "30.00:00:00",
             // Not a test of Stripe timeouts: a slow stub on a loaded machine must not fail the checkouts this test needs.
             ["Stripe:RequestTimeout"] = "00:00:30",
-        }, testServices: services => services.AddSingleton<TimeProvider>(_clock));
+        }, testServices: services =>
+        {
+            services.AddSingleton<TimeProvider>(_clock);
+            _fault.AddTo(services);
+        });
         _client = _app.CreateClient();
     }
 
@@ -55,6 +60,35 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal([(old.PublicId, OrderStatus.Paid), (recent.PublicId, OrderStatus.Paid)], orders.Select(o => (o.PublicId, o.Status)));
         Assert.NotEqual(0, timelineBefore);
         Assert.Equal(timelineBefore, await TimelineCountAsync());
+    }
+
+    [Fact]
+    public async Task A_failing_purge_leaves_the_shop_serving_and_the_pass_after_the_backoff_deletes_what_is_old()
+    {
+        var health = _app.Services.GetRequiredService<WorkerHealth>();
+        // The first pass runs at start; the fault must meet the pass that finds something old, not that one.
+        await Poll.UntilAsync(() => health.Find(RetentionJob.WorkerName), w => w is { CompletedPasses: >= 1 }, w => $"{w}");
+        var old = await PayAndSendReceiptAsync();
+        _fault.Arm(sql => sql.TrimStart().StartsWith("DELETE", StringComparison.Ordinal) && sql.Contains("\"StripeEvents\"", StringComparison.Ordinal),
+            () => new TimeoutException("injected: the purge times out"));
+
+        _clock.Advance(TimeSpan.FromDays(36));
+        var failing = await Poll.UntilAsync(() => health.Find(RetentionJob.WorkerName)!, w => w.ConsecutiveFailures >= 1, w => w.ToString());
+        await ServingProbe.AssertServingAsync(_app, _client, _clock.GetUtcNow());
+        await using (var during = _app.OpenDatabase())
+        {
+            Assert.Equal(1, await during.StripeEvents.CountAsync(e => e.PaymentIntentId == old.PaymentIntentId));
+        }
+
+        _fault.Clear();
+        _clock.Advance(failing.RetryAt!.Value - _clock.GetUtcNow());
+        await Poll.UntilAsync(() => health.Find(RetentionJob.WorkerName)!, w => w.ConsecutiveFailures == 0, w => w.ToString());
+
+        Assert.Contains("injected", failing.LastError, StringComparison.Ordinal);
+        await using var db = _app.OpenDatabase();
+        Assert.Equal(0, await db.StripeEvents.CountAsync(e => e.PaymentIntentId == old.PaymentIntentId));
+        Assert.Equal(0, await db.Outbox.CountAsync());
+        Assert.Equal(OrderStatus.Paid, (await db.Orders.SingleAsync(o => o.PublicId == old.PublicId)).Status);
     }
 
     [Fact]

@@ -64,6 +64,36 @@ public sealed class EventCatchUpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_listing_that_fails_half_way_continues_after_the_last_event_read_and_saves_no_checkpoint_until_complete()
+    {
+        var orders = new[] { await _app.PlaceOrderAsync(), await _app.PlaceOrderAsync(), await _app.PlaceOrderAsync() };
+        var events = orders.Select((o, i) => StripeWebhooks.Event("payment_intent.succeeded", o.PaymentIntentId, o.Amount, eventId: $"evt_listed_{i}")).ToList();
+        _stripe.AnswerEvents(events, pageSize: 1);
+        _stripe.FailListingsAfter(1);
+        var catchUp = _app.Services.GetRequiredService<EventCatchUp>();
+
+        var first = await catchUp.CatchUpAsync(CancellationToken.None);
+        await using (var db = _app.OpenDatabase())
+        {
+            Assert.Empty(await db.CatchUpCheckpoints.ToListAsync());
+        }
+
+        _stripe.EndListingOutage();
+        var listingsBefore = _stripe.EventListings;
+        var second = await catchUp.CatchUpAsync(CancellationToken.None);
+
+        Assert.Equal(1, first);
+        Assert.Equal(2, second);
+        // Newest first: the first pass read evt_listed_2, so the second goes on after it instead of starting over.
+        var resumed = _stripe.Requests.Where(r => r.RequestMessage.Path == "/v1/events").Skip(listingsBefore).First();
+        Assert.Equal("evt_listed_2", resumed.RequestMessage.Query!["starting_after"].Single());
+        await using var after = _app.OpenDatabase();
+        Assert.Equal(3, await after.StripeEvents.CountAsync(e => e.Source == StripeEventSource.CatchUp));
+        Assert.All(await after.Orders.ToListAsync(), o => Assert.Equal(OrderStatus.Paid, o.Status));
+        Assert.NotNull(await after.CatchUpCheckpoints.SingleOrDefaultAsync());
+    }
+
+    [Fact]
     public async Task A_later_pass_lists_from_the_checkpoint_less_the_overlap()
     {
         await _app.PlaceOrderAsync();
