@@ -44,7 +44,7 @@ public sealed class RetentionTests : IDisposable
         _clock.Advance(TimeSpan.FromDays(36));
         var recent = await PayAndSendReceiptAsync();
         var health = _app.Services.GetRequiredService<WorkerHealth>();
-        var passes = health.Find(RetentionJob.WorkerName)!.CompletedPasses;
+        var passes = (await Poll.UntilAsync(() => health.Find(RetentionJob.WorkerName), w => w is not null, w => $"{w}"))!.CompletedPasses;
         var timelineBefore = await TimelineCountAsync();
 
         _clock.Advance(TimeSpan.FromHours(1));
