@@ -10,7 +10,7 @@
 set -euo pipefail
 
 port=${SHOP_POSTGRES_PORT:-54329}
-dir=${SHOP_POSTGRES_DIR:-/tmp/shop-postgres-$port}
+dir=$(realpath -m "${SHOP_POSTGRES_DIR:-/tmp/shop-postgres-$port}")
 version=15
 bin=/usr/lib/postgresql/$version/bin
 role=shop
@@ -23,7 +23,8 @@ fail() { echo "postgres.sh: $*" >&2; exit 1; }
 
 # initdb and postgres refuse to run as root: as root the server runs as the postgres user in a folder it owns.
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From / : the postgres user may not enter the caller's folder (a mktemp clone is 0700), and pg_ctl says so.
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 install_if_missing() {
@@ -65,7 +66,7 @@ start() {
 SELECT 'CREATE ROLE $role LOGIN CREATEDB PASSWORD ''$password''' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role')\gexec
 SELECT 'CREATE DATABASE $database OWNER $role' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$database')\gexec
 -- DROP DATABASE ... WITH (FORCE) (the tests' clean-up) must also end an autovacuum worker that is on that database.
-GRANT pg_signal_backend TO $role;
+SELECT 'GRANT pg_signal_backend TO $role' WHERE NOT pg_has_role('$role', 'pg_signal_backend', 'MEMBER')\gexec
 SQL
   url
 }
