@@ -51,6 +51,7 @@ public static class EventFiles
     public static List<Delivery>[] Write(string directory, IReadOnlyList<Delivery> deliveries, int connections)
     {
         Directory.CreateDirectory(directory);
+        deliveries = deliveries.Take(Smoke.Count(deliveries.Count, 1_000)).ToList();
         var perConnection = Enumerable.Range(0, connections).Select(_ => new List<Delivery>()).ToArray();
         for (var i = 0; i < deliveries.Count; i++)
         {
