@@ -4,6 +4,7 @@
 #   scripts/bench.sh                   SQLite and PostgreSQL scenarios
 #   scripts/bench.sh --only postgres   only the PostgreSQL ones
 #   scripts/bench.sh --only ingest     one SQLite group: sqlite (all of them), start, ingest, checkout or email
+#   scripts/bench.sh --smoke           every group for a second or two, each in its own process (proves they run)
 # PostgreSQL: a server of its own from scripts/postgres.sh (SHOP_POSTGRES_PORT, default here 54339), stopped at the end
 # unless it was already running; the benchmark drops and creates the database shop_bench on it.
 set -euo pipefail

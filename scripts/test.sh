@@ -22,6 +22,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The benchmark's smoke test (tests/Shop.Tests/Benchmarks) drives the shop with wrk and sends mail to aiosmtpd.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || missing+=(python3-aiosmtpd)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 stop_postgres=false
 if [[ " $providers " == *" PostgreSql "* ]]; then
   scripts/postgres.sh status >/dev/null 2>&1 || stop_postgres=true

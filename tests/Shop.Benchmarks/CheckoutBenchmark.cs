@@ -73,6 +73,7 @@ public sealed partial class StripeStandIn : IAsyncDisposable
     /// during the timed visitors when 30 visitors warmed up).</param>
     public async Task<CheckoutResult> RunAsync(ShopProcess shop, TimeSpan warmUp, int count)
     {
+        (warmUp, count) = (Smoke.Duration(warmUp), Smoke.Count(count, 10));
         var totals = new List<double>();
         var overheads = new List<double>();
         var stubs = new List<double>();

@@ -31,6 +31,9 @@ public sealed record EmailBaselines(EmailResult PerMessage, EmailResult CeilingB
 /// </summary>
 public sealed class EmailBenchmark : IAsyncDisposable
 {
+    /// <summary>Outbox rows queued for a <see cref="Smoke"/> drain.</summary>
+    public const int SmokeQueued = 300;
+
     private readonly Process _server;
 
     private EmailBenchmark(Process server, int port)
@@ -135,6 +138,7 @@ public sealed class EmailBenchmark : IAsyncDisposable
     public async Task<EmailResult?> DrainAsync(BenchDatabase database, IReadOnlyList<ShopProcess> shops, int queued, TimeSpan warmUp, int timed,
         TimeSpan limit)
     {
+        (queued, warmUp, timed) = (Smoke.Count(queued, SmokeQueued), Smoke.Duration(warmUp), Smoke.Count(timed, 50));
         TimeSpan ShopsCpu() => shops.Aggregate(TimeSpan.Zero, (sum, shop) => sum + shop.ProcessorTime());
 
         await using var db = database.Open();
@@ -195,6 +199,7 @@ public sealed class EmailBenchmark : IAsyncDisposable
     /// </summary>
     private static async Task<List<MimeMessage>> ReceiptsAsync(int count)
     {
+        count = Smoke.Count(count, 20);
         var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSingleton<CustomerEmailComposer>();
         services.Configure<SmtpOptions>(smtp => smtp.From.Address = "shop@example.com");
         services.Configure<ShopOptions>(shop => shop.PublicBaseUrl = new Uri("http://127.0.0.1/"));

@@ -33,6 +33,7 @@ public static class Seeder
 
     public static async Task<List<SeededOrder>> OrdersAsync(BenchDatabase database, string prefix, int count)
     {
+        count = Smoke.Count(count, 200);
         var now = DateTimeOffset.UtcNow;
         var seeded = new List<SeededOrder>(count);
         for (var first = 0; first < count; first += 5_000)
@@ -56,6 +57,7 @@ public static class Seeder
     /// <summary>Marks every existing outbox row sent and adds <paramref name="count"/> pending receipts.</summary>
     public static async Task PendingEmailsAsync(BenchDatabase database, IReadOnlyList<SeededOrder> orders, int count)
     {
+        count = Smoke.Count(count, EmailBenchmark.SmokeQueued);
         await using var db = database.Open();
         await db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent));
         var now = DateTimeOffset.UtcNow;

@@ -34,6 +34,7 @@ public static partial class WrkRunner
     public static async Task<LoadResult> RunAsync(int port, string requestDirectory, List<Delivery>[] perConnection, TimeSpan duration)
     {
         var connections = perConnection.Length;
+        duration = Smoke.Duration(duration);
         var start = new ProcessStartInfo("wrk")
         {
             RedirectStandardOutput = true,

@@ -7,133 +7,120 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Shop.Web.Data;
 
+/// <summary>One step of <see cref="PreparedWrites.WriteTrackedAsync"/>: the Added or the Modified rows of one entity type.</summary>
+public sealed record TrackedWrite(Type Entity, TrackedWriteKind Kind)
+{
+    public static TrackedWrite Insert<TEntity>() => new(typeof(TEntity), TrackedWriteKind.Insert);
+
+    public static TrackedWrite InsertOrSkip<TEntity>() => new(typeof(TEntity), TrackedWriteKind.InsertOrSkip);
+
+    public static TrackedWrite Update<TEntity>() => new(typeof(TEntity), TrackedWriteKind.Update);
+}
+
+public enum TrackedWriteKind
+{
+    Insert,
+
+    /// <summary><c>ON CONFLICT DO NOTHING</c>: a row whose key or unique index is taken is skipped, not an error.</summary>
+    InsertOrSkip,
+
+    /// <summary>The changed columns, checked against the concurrency tokens as read.</summary>
+    Update,
+}
+
 /// <summary>
-/// Writes what a context tracks for one entity type (inserts of Added rows, updates of Modified ones) with one reused
-/// command per statement shape inside the context's transaction, then marks the rows Unchanged so SaveChanges skips them.
-/// EF Core's SaveChanges builds and runs a new command per row on SQLite; the webhook writer paid that for every event
-/// (docs/benchmarks.md). The commands live as long as this object, so on a connection kept open (the writer's) a
-/// statement is prepared once, not once per batch. Tables, columns, converters and concurrency tokens come from the EF
-/// model, so the mapping stays in one place and the SQL uses the provider's own quoting and parameter names.
+/// Writes what a context tracks (inserts of Added rows, updates of Modified ones) inside the context's transaction, then
+/// marks the rows Unchanged so SaveChanges skips them. SaveChanges builds a new command per row; here SQLite reuses one
+/// prepared command per statement shape (local calls are cheap), and PostgreSQL sends every row of
+/// <see cref="WriteTrackedAsync"/> in one NpgsqlBatch: one round trip whatever the number of rows (docs/benchmarks.md).
+/// Tables, columns, converters and concurrency tokens come from the EF model.
 /// </summary>
 public sealed class PreparedWrites(DbContext db) : IAsyncDisposable
 {
-    private readonly Dictionary<(Type Entity, string Shape), PreparedCommand> _commands = [];
+    private readonly Dictionary<(Type Entity, string Shape), Statement> _statements = [];
+    private readonly Dictionary<string, PreparedCommand> _commands = new(StringComparer.Ordinal);
+    private readonly bool _batched = db.Database.IsNpgsql();
 
     /// <summary>Inserts the Added rows and returns how many were inserted.</summary>
     /// <param name="ignoreConflicts">Skip a row whose key or unique index is already taken (<c>ON CONFLICT DO NOTHING</c>,
     /// in SQLite and PostgreSQL alike) instead of failing; the count then says how many were new.</param>
-    public async Task<int> InsertAddedAsync<TEntity>(CancellationToken cancellationToken, bool ignoreConflicts = false)
-        where TEntity : class
-    {
-        var added = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added).ToList();
-        if (added.Count == 0)
-        {
-            return 0;
-        }
-
-        var insert = Prepare(typeof(TEntity), ignoreConflicts ? "insert-or-skip" : "insert", () =>
-        {
-            var (entityType, table) = TableOf<TEntity>();
-            var properties = entityType.GetProperties().Where(p => p.GetColumnName(table) is not null).ToList();
-            if (properties.Any(p => p.ValueGenerated != ValueGenerated.Never) || entityType.GetComplexProperties().Any())
-            {
-                // A database-generated value would have to be read back into the entity; SaveChanges does that, this does not.
-                throw new NotSupportedException($"{typeof(TEntity).Name} has database-generated values or complex properties; save it with SaveChanges.");
-            }
-
-            var sql = db.GetService<ISqlGenerationHelper>();
-            return NewCommand(
-                $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} "
-                + $"({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) "
-                + $"VALUES ({string.Join(", ", properties.Select((_, i) => sql.GenerateParameterName("p" + i)))})"
-                + (ignoreConflicts ? " ON CONFLICT DO NOTHING" : ""),
-                properties, []);
-        });
-
-        var inserted = 0;
-        foreach (var entry in added)
-        {
-            for (var i = 0; i < insert.Set.Count; i++)
-            {
-                insert.Parameters[i].Value = insert.Converters[i](entry.CurrentValues[insert.Set[i]]);
-            }
-
-            inserted += await insert.Command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        added.ForEach(entry => entry.State = EntityState.Unchanged);
-        return inserted;
-    }
+    public Task<int> InsertAddedAsync<TEntity>(CancellationToken cancellationToken, bool ignoreConflicts = false)
+        where TEntity : class =>
+        InsertAddedAsync(typeof(TEntity), ignoreConflicts, cancellationToken);
 
     /// <summary>
     /// Updates the changed columns of each Modified row, checking its concurrency tokens against the values it was read
     /// with, as SaveChanges would: a row changed by someone else meanwhile throws <see cref="DbUpdateConcurrencyException"/>.
     /// </summary>
-    public async Task<int> UpdateModifiedAsync<TEntity>(CancellationToken cancellationToken)
-        where TEntity : class
+    public Task<int> UpdateModifiedAsync<TEntity>(CancellationToken cancellationToken)
+        where TEntity : class =>
+        UpdateModifiedAsync(typeof(TEntity), cancellationToken);
+
+    /// <summary>
+    /// Runs the steps in order and returns the rows each wrote (for an update, the rows updated). On PostgreSQL all of
+    /// them go in one round trip, and a failed concurrency check is found once the batch has run: either way it throws
+    /// <see cref="DbUpdateConcurrencyException"/> before anything is accepted, and the caller's transaction rolls back.
+    /// </summary>
+    public async Task<int[]> WriteTrackedAsync(IReadOnlyList<TrackedWrite> steps, CancellationToken cancellationToken)
     {
-        var modified = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Modified).ToList();
-        if (modified.Count == 0)
+        var counts = new int[steps.Count];
+        if (!_batched)
         {
-            return 0;
+            for (var i = 0; i < steps.Count; i++)
+            {
+                counts[i] = steps[i].Kind == TrackedWriteKind.Update
+                    ? await UpdateModifiedAsync(steps[i].Entity, cancellationToken)
+                    : await InsertAddedAsync(steps[i].Entity, steps[i].Kind == TrackedWriteKind.InsertOrSkip, cancellationToken);
+            }
+
+            return counts;
         }
 
-        var written = new List<(EntityEntry<TEntity> Entry, List<IProperty> Set)>(modified.Count);
-        foreach (var entry in modified)
+        await using var batch = db.Database.GetDbConnection().CreateBatch();
+        batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var rows = new List<(int Step, EntityEntry Entry, Statement Statement, DbBatchCommand Command)>();
+        for (var i = 0; i < steps.Count; i++)
         {
-            if (entry.ComplexProperties.Any(c => c.IsModified))
+            var update = steps[i].Kind == TrackedWriteKind.Update;
+            foreach (var entry in Tracked(steps[i].Entity, update ? EntityState.Modified : EntityState.Added))
             {
-                throw new NotSupportedException($"A complex property of {typeof(TEntity).Name} changed; save it with SaveChanges.");
+                var statement = update ? UpdateStatement(entry) : InsertStatement(steps[i].Entity, steps[i].Kind == TrackedWriteKind.InsertOrSkip);
+                var command = batch.CreateBatchCommand();
+                command.CommandText = statement.Text;
+                foreach (var value in statement.Values(entry))
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.Value = value;
+                    command.Parameters.Add(parameter);
+                }
+
+                batch.BatchCommands.Add(command);
+                rows.Add((i, entry, statement, command));
             }
-
-            // Rows changed by the same transition change the same columns: one prepared command per set of columns.
-            var set = entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata).ToList();
-            var update = Prepare(typeof(TEntity), "update " + string.Join(",", set.Select(p => p.Name)), () =>
-            {
-                var (entityType, table) = TableOf<TEntity>();
-                var sql = db.GetService<ISqlGenerationHelper>();
-                var conditions = entityType.FindPrimaryKey()!.Properties.Concat(entityType.GetProperties().Where(p => p.IsConcurrencyToken)).ToList();
-                var assignments = set.Select((p, i) => $"{sql.DelimitIdentifier(p.GetColumnName(table)!)} = {sql.GenerateParameterName("p" + i)}");
-                var matches = conditions.Select((p, i) => $"{sql.DelimitIdentifier(p.GetColumnName(table)!)} = {sql.GenerateParameterName("p" + (set.Count + i))}");
-                return NewCommand(
-                    $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {string.Join(", ", assignments)} WHERE {string.Join(" AND ", matches)}",
-                    set, conditions);
-            });
-
-            // New values for the changed columns; the key and concurrency tokens as they were read.
-            for (var i = 0; i < update.Set.Count; i++)
-            {
-                update.Parameters[i].Value = update.Converters[i](entry.CurrentValues[update.Set[i]]);
-            }
-
-            for (var i = 0; i < update.Conditions.Count; i++)
-            {
-                var at = update.Set.Count + i;
-                update.Parameters[at].Value = update.Converters[at](entry.OriginalValues[update.Conditions[i]]);
-            }
-
-            if (await update.Command.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                var key = string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(k => entry.CurrentValues[k]));
-                throw new DbUpdateConcurrencyException($"{typeof(TEntity).Name} {key} was changed or deleted by someone else.");
-            }
-
-            written.Add((entry, update.Set));
         }
 
-        // Accept the written values (Modified → Unchanged alone would revert the entity to what it was read as). Only the
-        // changed columns: copying every value back was a third of this method's CPU.
-        foreach (var (entry, set) in written)
+        if (rows.Count == 0)
         {
-            foreach (var property in set)
-            {
-                entry.OriginalValues[property] = entry.CurrentValues[property];
-            }
-
-            entry.State = EntityState.Unchanged;
+            return counts;
         }
 
-        return modified.Count;
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var (step, entry, _, command) in rows)
+        {
+            if (steps[step].Kind == TrackedWriteKind.Update && command.RecordsAffected != 1)
+            {
+                throw ChangedMeanwhile(entry);
+            }
+
+            counts[step] += command.RecordsAffected;
+        }
+
+        foreach (var (_, entry, statement, _) in rows)
+        {
+            Accept(entry, statement);
+        }
+
+        return counts;
     }
 
     public async ValueTask DisposeAsync()
@@ -146,41 +133,160 @@ public sealed class PreparedWrites(DbContext db) : IAsyncDisposable
         _commands.Clear();
     }
 
-    /// <summary>The command for this statement, made on first use; joined to the context's current transaction.</summary>
-    private PreparedCommand Prepare(Type entity, string shape, Func<PreparedCommand> create)
+    private async Task<int> InsertAddedAsync(Type entity, bool ignoreConflicts, CancellationToken cancellationToken)
     {
-        if (!_commands.TryGetValue((entity, shape), out var prepared))
+        var added = Tracked(entity, EntityState.Added);
+        if (added.Count == 0)
         {
-            prepared = create();
-            _commands[(entity, shape)] = prepared;
+            return 0;
+        }
+
+        var insert = Prepare(InsertStatement(entity, ignoreConflicts));
+        var inserted = 0;
+        foreach (var entry in added)
+        {
+            insert.Bind(entry);
+            inserted += await insert.Command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        added.ForEach(entry => entry.State = EntityState.Unchanged);
+        return inserted;
+    }
+
+    private async Task<int> UpdateModifiedAsync(Type entity, CancellationToken cancellationToken)
+    {
+        var modified = Tracked(entity, EntityState.Modified);
+        var written = new List<(EntityEntry Entry, Statement Statement)>(modified.Count);
+        foreach (var entry in modified)
+        {
+            var update = Prepare(UpdateStatement(entry));
+            update.Bind(entry);
+            if (await update.Command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                throw ChangedMeanwhile(entry);
+            }
+
+            written.Add((entry, update.Statement));
+        }
+
+        written.ForEach(w => Accept(w.Entry, w.Statement));
+        return modified.Count;
+    }
+
+    private List<EntityEntry> Tracked(Type entity, EntityState state) =>
+        db.ChangeTracker.Entries().Where(e => e.State == state && e.Metadata.ClrType == entity).ToList();
+
+    /// <summary>
+    /// Accepts the written values (Modified → Unchanged alone would revert the entity to what it was read as). Only the
+    /// changed columns: copying every value back was a third of the update's CPU.
+    /// </summary>
+    private static void Accept(EntityEntry entry, Statement statement)
+    {
+        if (entry.State == EntityState.Modified)
+        {
+            foreach (var property in statement.Set)
+            {
+                entry.OriginalValues[property] = entry.CurrentValues[property];
+            }
+        }
+
+        entry.State = EntityState.Unchanged;
+    }
+
+    private static DbUpdateConcurrencyException ChangedMeanwhile(EntityEntry entry)
+    {
+        var key = string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(k => entry.CurrentValues[k]));
+        return new DbUpdateConcurrencyException($"{entry.Metadata.ClrType.Name} {key} was changed or deleted by someone else.");
+    }
+
+    private Statement InsertStatement(Type entity, bool ignoreConflicts) =>
+        StatementFor(entity, ignoreConflicts ? "insert-or-skip" : "insert", () =>
+        {
+            var (entityType, table) = TableOf(entity);
+            var properties = entityType.GetProperties().Where(p => p.GetColumnName(table) is not null).ToList();
+            if (properties.Any(p => p.ValueGenerated != ValueGenerated.Never) || entityType.GetComplexProperties().Any())
+            {
+                // A database-generated value would have to be read back into the entity; SaveChanges does that, this does not.
+                throw new NotSupportedException($"{entity.Name} has database-generated values or complex properties; save it with SaveChanges.");
+            }
+
+            var sql = db.GetService<ISqlGenerationHelper>();
+            return new Statement(
+                $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} "
+                + $"({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) "
+                + $"VALUES ({string.Join(", ", properties.Select((_, i) => Placeholder(i)))})"
+                + (ignoreConflicts ? " ON CONFLICT DO NOTHING" : ""),
+                properties, []);
+        });
+
+    /// <summary>Rows changed by the same transition change the same columns: one statement per set of columns.</summary>
+    private Statement UpdateStatement(EntityEntry entry)
+    {
+        var entity = entry.Metadata.ClrType;
+        if (entry.ComplexProperties.Any(c => c.IsModified))
+        {
+            throw new NotSupportedException($"A complex property of {entity.Name} changed; save it with SaveChanges.");
+        }
+
+        var set = entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata).ToList();
+        return StatementFor(entity, "update " + string.Join(",", set.Select(p => p.Name)), () =>
+        {
+            var (entityType, table) = TableOf(entity);
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var conditions = entityType.FindPrimaryKey()!.Properties.Concat(entityType.GetProperties().Where(p => p.IsConcurrencyToken)).ToList();
+            var assignments = set.Select((p, i) => $"{sql.DelimitIdentifier(p.GetColumnName(table)!)} = {Placeholder(i)}");
+            var matches = conditions.Select((p, i) => $"{sql.DelimitIdentifier(p.GetColumnName(table)!)} = {Placeholder(set.Count + i)}");
+            return new Statement(
+                $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {string.Join(", ", assignments)} WHERE {string.Join(" AND ", matches)}",
+                set, conditions);
+        });
+    }
+
+    private Statement StatementFor(Type entity, string shape, Func<Statement> create)
+    {
+        if (!_statements.TryGetValue((entity, shape), out var statement))
+        {
+            statement = create();
+            _statements[(entity, shape)] = statement;
+        }
+
+        return statement;
+    }
+
+    // Batched commands bind by position ($1): the names SQL rewriting would need are of no use there.
+    private string Placeholder(int i) => _batched ? "$" + (i + 1) : db.GetService<ISqlGenerationHelper>().GenerateParameterName("p" + i);
+
+    /// <summary>The command for this statement, made on first use; joined to the context's current transaction.</summary>
+    private PreparedCommand Prepare(Statement statement)
+    {
+        if (!_commands.TryGetValue(statement.Text, out var prepared))
+        {
+            var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = statement.Text;
+            var parameters = statement.Set.Concat(statement.Conditions).Select((_, i) =>
+            {
+                var parameter = command.CreateParameter();
+                if (!_batched)
+                {
+                    parameter.ParameterName = db.GetService<ISqlGenerationHelper>().GenerateParameterName("p" + i);
+                }
+
+                command.Parameters.Add(parameter);
+                return parameter;
+            }).ToList();
+            prepared = new PreparedCommand(command, statement, parameters);
+            _commands[statement.Text] = prepared;
         }
 
         prepared.Command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         return prepared;
     }
 
-    private (IEntityType EntityType, StoreObjectIdentifier Table) TableOf<TEntity>()
+    private (IEntityType EntityType, StoreObjectIdentifier Table) TableOf(Type entity)
     {
-        var entityType = db.Model.FindEntityType(typeof(TEntity))
-            ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+        var entityType = db.Model.FindEntityType(entity)
+            ?? throw new InvalidOperationException($"{entity.Name} is not in the model.");
         return (entityType, StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema()));
-    }
-
-    /// <param name="set">The columns written, bound first.</param>
-    /// <param name="conditions">The columns matched in WHERE (key, concurrency tokens), bound after them.</param>
-    private PreparedCommand NewCommand(string text, List<IProperty> set, List<IProperty> conditions)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = text;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var parameters = set.Concat(conditions).Select((_, i) =>
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = sql.GenerateParameterName("p" + i);
-            command.Parameters.Add(parameter);
-            return parameter;
-        }).ToList();
-        return new PreparedCommand(command, set, conditions, parameters, set.Concat(conditions).Select(ToProvider).ToList());
     }
 
     /// <summary>The property's value converter (enum to string, offset to ticks...) as a function, looked up once.</summary>
@@ -192,6 +298,36 @@ public sealed class PreparedWrites(DbContext db) : IAsyncDisposable
             : value => (value is null ? null : converter.ConvertToProvider(value)) ?? DBNull.Value;
     }
 
-    private sealed record PreparedCommand(
-        DbCommand Command, List<IProperty> Set, List<IProperty> Conditions, List<DbParameter> Parameters, List<Func<object?, object>> Converters);
+    /// <param name="Set">The columns written, bound first.</param>
+    /// <param name="Conditions">The columns matched in WHERE (key, concurrency tokens), bound after them.</param>
+    private sealed record Statement(string Text, List<IProperty> Set, List<IProperty> Conditions)
+    {
+        private readonly List<Func<object?, object>> _converters = [.. Set.Concat(Conditions).Select(ToProvider)];
+
+        /// <summary>New values for the written columns; the key and concurrency tokens as they were read.</summary>
+        public IEnumerable<object> Values(EntityEntry entry)
+        {
+            for (var i = 0; i < Set.Count; i++)
+            {
+                yield return _converters[i](entry.CurrentValues[Set[i]]);
+            }
+
+            for (var i = 0; i < Conditions.Count; i++)
+            {
+                yield return _converters[Set.Count + i](entry.OriginalValues[Conditions[i]]);
+            }
+        }
+    }
+
+    private sealed record PreparedCommand(DbCommand Command, Statement Statement, List<DbParameter> Parameters)
+    {
+        public void Bind(EntityEntry entry)
+        {
+            var i = 0;
+            foreach (var value in Statement.Values(entry))
+            {
+                Parameters[i++].Value = value;
+            }
+        }
+    }
 }

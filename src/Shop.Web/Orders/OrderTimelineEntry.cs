@@ -14,7 +14,7 @@ public sealed class OrderTimelineEntry
     /// <summary>When the shop recorded it.</summary>
     public DateTimeOffset At { get; init; }
 
-    /// <summary>Where it came from: "webhook", "reconciliation", "catch-up", or who did it.</summary>
+    /// <summary>Where it came from: "webhook", "reconciliation", "catch_up" (StripeEventNames), or who did it.</summary>
     public required string Source { get; init; }
 
     /// <summary>What happened, in Stripe's words where it is an event ("charge.refunded").</summary>

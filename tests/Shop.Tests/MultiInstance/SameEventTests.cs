@@ -31,4 +31,34 @@ public sealed class SameEventTests
         Assert.Equal(1, await db.Outbox.CountAsync(m => m.Kind == CustomerEmailKind.Receipt));
         Array.ForEach(clients, client => client.Dispose());
     }
+
+    [PostgreSqlFact]
+    public async Task An_event_delivered_to_two_instances_at_once_is_answered_200_by_both_and_applied_once_round_after_round()
+    {
+        using var stripe = new StripeStub();
+        using var cluster = Cluster.Create(2, stripe);
+        var clients = await cluster.StartAllAsync();
+        var orders = new List<PlacedOrder>();
+        for (var i = 0; i < 30; i++)
+        {
+            orders.Add(await cluster.Instances[i % 2].PlaceOrderAsync());
+        }
+
+        // One delivery per instance and nothing else queued: each writer commits the event in a batch of its own, and
+        // the one that loses the race (on the event's key, the fact's, the order's version) must read again, not fail.
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < orders.Count; round++)
+        {
+            var json = StripeWebhooks.Event("payment_intent.succeeded", orders[round].PaymentIntentId, orders[round].Amount, eventId: $"evt_race_{round:D2}");
+            statuses.AddRange(await Task.WhenAll(clients.Select(client => StripeWebhooks.SendAsync(client, json))));
+        }
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 2 * orders.Count), statuses);
+        await using var db = cluster.Database.Open();
+        Assert.Equal(orders.Count, await db.Orders.CountAsync(o => o.Status == OrderStatus.Paid));
+        Assert.Equal(orders.Count, await db.StripeEvents.CountAsync(e => e.EventId.StartsWith("evt_race_")));
+        Assert.Equal(orders.Count, await db.Outbox.CountAsync(m => m.Kind == CustomerEmailKind.Receipt));
+        Assert.Equal(orders.Count, await db.OrderTimeline.CountAsync(t => t.Title == "payment_intent.succeeded"));
+        Array.ForEach(clients, client => client.Dispose());
+    }
 }

@@ -6,6 +6,8 @@ public static class EventsExtensions
     public static IHostApplicationBuilder AddPaymentEvents(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<StripeEventApplier>();
+        // Transient: each user (the writer, a test) gets its own, since it keeps one connection for one caller.
+        builder.Services.AddTransient<StripeEventCommitter>();
         builder.Services.AddSingleton<StripeEventWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<StripeEventWriter>());
         return builder;

@@ -82,7 +82,7 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, IOptions<Stri
             Id = Guid.CreateVersion7(now),
             OrderId = order.Id,
             At = now,
-            Source = SourceName(source),
+            Source = StripeEventNames.Source(source),
             Title = stripeEvent.Type,
             Description = description.Length > 500 ? description[..500] : description,
             EventId = stripeEvent.Id,
@@ -141,11 +141,4 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, IOptions<Stri
             logger.LogInformation("Order {OrderId}: {EventType} {EventId}: {Description}", order.PublicId, stripeEvent.Type, stripeEvent.Id, description);
         }
     }
-
-    private static string SourceName(StripeEventSource source) => source switch
-    {
-        StripeEventSource.Reconciliation => "reconciliation",
-        StripeEventSource.CatchUp => "catch-up",
-        _ => "webhook",
-    };
 }

@@ -92,7 +92,7 @@ public sealed class StripeWebhookController(
             return Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Event not recorded", detail: "The shop could not store the event; it will be accepted when Stripe retries.");
         }
 
-        activity?.SetTag(ShopTelemetry.OutcomeTag, StripeEventWriter.OutcomeName(result));
+        activity?.SetTag(ShopTelemetry.OutcomeTag, StripeEventNames.Outcome(result));
         return Ok(new { received = true, result = result.ToString().ToLowerInvariant() });
     }
 
