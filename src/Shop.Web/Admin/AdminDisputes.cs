@@ -8,11 +8,11 @@ public sealed record OpenDispute(DisputeFact Dispute, string? OrderPublicId, str
 
 public sealed class AdminDisputes(ShopDbContext db)
 {
-    /// <summary>Open disputes, the nearest evidence deadline first (those without one last).</summary>
+    /// <summary>Open disputes and inquiries (all that await the shop's answer), the nearest deadline first (those without one last).</summary>
     public async Task<IReadOnlyList<OpenDispute>> OpenAsync(CancellationToken cancellationToken)
     {
-        // Disputes are few; which statuses are open is DisputeFact's to say, so it is asked in memory.
-        var disputes = (await db.DisputeFacts.AsNoTracking().ToListAsync(cancellationToken)).Where(d => d.IsOpen).ToList();
+        // Disputes are few; which statuses await an answer is DisputeFact's to say, so it is asked in memory.
+        var disputes = (await db.DisputeFacts.AsNoTracking().ToListAsync(cancellationToken)).Where(d => d.AwaitsResponse).ToList();
         var paymentIntents = disputes.Select(d => d.PaymentIntentId).Distinct().ToList();
         var orders = await db.Orders.AsNoTracking().IgnoreAutoIncludes()
             .Where(o => o.PaymentIntentId != null && paymentIntents.Contains(o.PaymentIntentId))

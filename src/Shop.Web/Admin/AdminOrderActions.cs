@@ -1,13 +1,17 @@
 using Microsoft.EntityFrameworkCore;
+using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Email;
+using Shop.Web.Orders;
 using Shop.Web.Payments;
+using Shop.Web.Payments.Events;
 using Shop.Web.Payments.Reconciliation;
 
 namespace Shop.Web.Admin;
 
 /// <summary>The admin's actions on an order other than refunds; each is written on the order's timeline.</summary>
-public sealed class AdminOrderActions(ShopDbContext db, PaymentReconciler reconciler, PaymentGateway gateway, FailedEmails failedEmails, AdminTimeline timeline)
+public sealed class AdminOrderActions(
+    ShopDbContext db, PaymentReconciler reconciler, PaymentGateway gateway, FailedEmails failedEmails, AdminTimeline timeline, TimeProvider time)
 {
     /// <summary>"Ask Stripe now": reconciles this order at once, through the same writer as webhooks.</summary>
     public async Task<AdminActionResult> AskStripeAsync(string publicId, string admin, CancellationToken cancellationToken)
@@ -58,18 +62,19 @@ public sealed class AdminOrderActions(ShopDbContext db, PaymentReconciler reconc
     }
 
     /// <summary>
-    /// Resolves a NeedsReview order by accepting the payment as Stripe took it, with the admin's reason. The status stays
-    /// derived from Stripe's facts; the decision and its note are what the timeline keeps (the other resolution is a refund).
+    /// Ends a NeedsReview order by accepting the payment as Stripe took it, with the admin's reason: the order keeps the
+    /// accepted amount and takes the status derived again from Stripe's facts (Paid, or what refunds make of it). The
+    /// other way out is a full refund.
     /// </summary>
     public async Task<AdminActionResult> AcceptReviewAsync(string publicId, string? note, string admin, CancellationToken cancellationToken)
     {
-        var order = await db.Orders.AsNoTracking().IgnoreAutoIncludes().SingleOrDefaultAsync(o => o.PublicId == publicId, cancellationToken);
+        var order = await db.Orders.IgnoreAutoIncludes().SingleOrDefaultAsync(o => o.PublicId == publicId, cancellationToken);
         if (order is null)
         {
             return AdminActionResult.Refused("There is no such order.");
         }
 
-        if (order.Status != Orders.OrderStatus.NeedsReview)
+        if (order.Status != OrderStatus.NeedsReview || order.PaymentIntentId is null)
         {
             return AdminActionResult.Refused($"This order is {order.Status}, not NeedsReview: there is nothing to accept.");
         }
@@ -79,8 +84,22 @@ public sealed class AdminOrderActions(ShopDbContext db, PaymentReconciler reconc
             return AdminActionResult.Refused("Write why the payment is accepted; nothing was recorded.");
         }
 
-        await timeline.RecordAsync(order.Id, Guid.NewGuid(), "review accepted", $"{admin} accepted the payment as Stripe took it: {note.Trim()}", admin, cancellationToken);
-        return AdminActionResult.Done("The payment is accepted; the note is on the timeline.");
+        var facts = await PaymentFactSet.LoadAsync(db, order.PaymentIntentId, cancellationToken);
+        var now = time.GetUtcNow();
+        order.AcceptReviewedPayment(now);
+        var transition = order.ApplyPayment(facts.Derive(order).Standing, now);
+        try
+        {
+            // The order and its timeline line are saved together; the order's version refuses news Stripe brought meanwhile.
+            await timeline.RecordAsync(order.Id, Guid.NewGuid(), "review accepted",
+                $"{admin} accepted the payment of {new Money(order.PaidMinorUnits, order.Currency)} as Stripe took it ({transition}): {note.Trim()}", admin, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return AdminActionResult.Refused("Stripe's news changed the order meanwhile; nothing was recorded. Look at it again and accept it if it still needs review.");
+        }
+
+        return AdminActionResult.Done($"The payment is accepted; the order is {order.Status} and the note is on the timeline.");
     }
 
     /// <summary>Puts a failed email of this order back in the outbox queue.</summary>

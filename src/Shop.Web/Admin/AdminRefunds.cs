@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Orders;
 using Shop.Web.Payments;
-using Stripe;
 
 namespace Shop.Web.Admin;
 
@@ -14,7 +12,7 @@ namespace Shop.Web.Admin;
 /// not change here: it changes when Stripe's charge.refunded event (or reconciliation) confirms the refund, like every other
 /// payment fact.
 /// </summary>
-public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, AdminTimeline timeline, TimeProvider time, ILogger<AdminRefunds> logger)
+public sealed class AdminRefunds(ShopDbContext db, RefundGateway refunds, AdminTimeline timeline, TimeProvider time, ILogger<AdminRefunds> logger)
 {
     /// <param name="requestId">Made when the refund form was shown and sent back with it: the same form sent twice is one
     /// refund request, so Stripe gets the same idempotency key and makes one refund.</param>
@@ -29,6 +27,7 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
         }
 
         var request = await db.RefundRequests.SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+        var mayHaveBeenSent = request is not null;
         if (request is null)
         {
             if (Validate(order, amount, note, out var minorUnits) is { } refusal)
@@ -45,10 +44,10 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
         }
 
         // A request already answered is not sent again: its answer is known. One whose answer is unknown (in flight, lost
-        // with a dying process or a broken connection) is sent again with the same key, which Stripe answers with the
-        // same refund, so the answer can be recorded at last.
+        // with a dying process or a broken connection) is looked for at Stripe and sent again only if Stripe has no
+        // refund carrying its id, so the answer can be recorded at last.
         return request.AnsweredAt is null
-            ? await SendAsync(order, request, admin, cancellationToken)
+            ? await SendAsync(order, request, mayHaveBeenSent, admin, cancellationToken)
             : AnswerOf(request);
     }
 
@@ -78,7 +77,7 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
             return AdminActionResult.Refused($"The note is longer than {RefundRequest.NoteMaxLength} characters; shorten it. Nothing was sent to Stripe.");
         }
 
-        return stripe.Client is null ? AdminActionResult.Refused("Stripe is not configured, so nothing can be refunded.") : null;
+        return refunds.IsConfigured ? null : AdminActionResult.Refused("Stripe is not configured, so nothing can be refunded.");
     }
 
     /// <summary>
@@ -106,52 +105,33 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
         return recorded ? request : await db.RefundRequests.SingleAsync(r => r.Id == requestId, cancellationToken);
     }
 
-    private async Task<AdminActionResult> SendAsync(Order order, RefundRequest request, string admin, CancellationToken cancellationToken)
+    private async Task<AdminActionResult> SendAsync(Order order, RefundRequest request, bool mayHaveBeenSent, string admin, CancellationToken cancellationToken)
     {
-        if (stripe.Client is not { } client)
+        if (!refunds.IsConfigured)
         {
             return AdminActionResult.Refused("Stripe is not configured, so nothing can be refunded.");
         }
 
-        Refund created;
-        try
+        var answer = await refunds.RefundAsync(
+            new RefundOrder(order.PublicId, request.Id, request.PaymentIntentId, request.AmountMinorUnits, request.IdempotencyKey(order.PublicId)),
+            mayHaveBeenSent, cancellationToken);
+        switch (answer.Outcome)
         {
-            // Exactly the parameters of the first sending: Stripe binds an idempotency key to them.
-            created = await new RefundService(client).CreateAsync(new RefundCreateOptions
-            {
-                PaymentIntent = request.PaymentIntentId,
-                Amount = request.AmountMinorUnits,
-                Reason = "requested_by_customer",
-                Metadata = new Dictionary<string, string> { ["order_id"] = order.PublicId, ["refund_request"] = request.Id.ToString("N") },
-            }, new RequestOptions { IdempotencyKey = request.IdempotencyKey(order.PublicId) }, cancellationToken);
-        }
-        catch (StripeException ex) when (IsStripesAnswer(ex))
-        {
-            logger.LogWarning("Stripe refused a refund of order {OrderId}: {StripeError} (request {StripeRequestId})",
-                order.PublicId, ex.StripeError?.Code ?? ex.StripeError?.Type, ex.StripeResponse?.RequestId);
-            var refused = StripeFailure.Describe("refund", ex);
-            request.Refused(refused, time.GetUtcNow());
-            await timeline.RecordAsync(order.Id, AnswerEntryId(request.Id), "refund refused",
-                $"Stripe refused the refund of {request.Amount} asked by {request.RequestedBy}: {StripeFailure.Details(ex)}", admin, cancellationToken);
-            return AdminActionResult.Refused(refused);
-        }
-        catch (StripeException ex)
-        {
-            logger.LogWarning("Stripe did not complete a refund of order {OrderId}: HTTP {StatusCode} (request {StripeRequestId})",
-                order.PublicId, (int)ex.HttpStatusCode, ex.StripeResponse?.RequestId);
-            return UnknownOutcome($"Stripe answered {(int)ex.HttpStatusCode}: {StripeFailure.Details(ex)}");
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            logger.LogWarning(ex, "Stripe did not answer a refund of order {OrderId}", order.PublicId);
-            return UnknownOutcome("Stripe did not answer");
+            case RefundOutcome.Refused:
+                var refused = $"Stripe refused the refund: {answer.Details}.";
+                request.Refused(refused, time.GetUtcNow());
+                await timeline.RecordAsync(order.Id, AnswerEntryId(request.Id), "refund refused",
+                    $"Stripe refused the refund of {request.Amount} asked by {request.RequestedBy}: {answer.Details}", admin, cancellationToken);
+                return AdminActionResult.Refused(refused);
+            case RefundOutcome.Unknown:
+                return UnknownOutcome(answer.HttpStatus is { } status ? $"Stripe answered {(int)status}: {answer.Details}" : "Stripe did not answer");
         }
 
-        request.Accepted(created.Id, created.Status, time.GetUtcNow());
+        request.Accepted(answer.RefundId!, answer.RefundStatus!, time.GetUtcNow());
         await timeline.RecordAsync(order.Id, AnswerEntryId(request.Id), "refund accepted",
-            $"Stripe accepted the refund of {request.Amount} asked by {request.RequestedBy}: {created.Id} ({created.Status})", admin, cancellationToken);
-        logger.LogInformation("Admin refund {RefundId} of order {OrderId} accepted by Stripe", created.Id, order.PublicId);
-        return AdminActionResult.Done($"Stripe accepted the refund of {request.Amount} ({created.Status}). The order changes when Stripe confirms it.");
+            $"Stripe accepted the refund of {request.Amount} asked by {request.RequestedBy}: {answer.RefundId} ({answer.RefundStatus})", admin, cancellationToken);
+        logger.LogInformation("Admin refund {RefundId} of order {OrderId} accepted by Stripe", answer.RefundId, order.PublicId);
+        return AdminActionResult.Done($"Stripe accepted the refund of {request.Amount} ({answer.RefundStatus}). The order changes when Stripe confirms it.");
     }
 
     private static AdminActionResult AnswerOf(RefundRequest request) =>
@@ -161,14 +141,7 @@ public sealed class AdminRefunds(ShopDbContext db, StripeConnection stripe, Admi
 
     private static AdminActionResult UnknownOutcome(string what) => AdminActionResult.Refused(
         $"{what}, so the refund may or may not have been made. The request is on the order's page, waiting for Stripe's answer: " +
-        "send it again from there. It is the same request, so Stripe makes at most one refund.");
-
-    /// <summary>
-    /// A refusal Stripe decided on (a 4xx about the request itself) is its answer. A conflict (the same key still being
-    /// worked on), a rate limit or a server error is not: the refund may or may not exist, and sending again will tell.
-    /// </summary>
-    private static bool IsStripesAnswer(StripeException ex) =>
-        ex.HttpStatusCode is not (HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests) && (int)ex.HttpStatusCode is >= 400 and < 500;
+        "send it again from there. Stripe is asked first whether it made it, so it makes at most one refund.");
 
     /// <summary>The timeline id of a request's answer: made from the request's, so an answer received twice is written once.</summary>
     private static Guid AnswerEntryId(Guid requestId) =>
@@ -192,14 +165,4 @@ public sealed record AdminActionResult(bool Succeeded, string Message)
     public static AdminActionResult Done(string message) => new(true, message);
 
     public static AdminActionResult Refused(string message) => new(false, message);
-}
-
-/// <summary>Stripe's refusal in plain words, with the request id Stripe's support asks for.</summary>
-public static class StripeFailure
-{
-    public static string Describe(string action, StripeException ex) => $"Stripe refused the {action}: {Details(ex)}.";
-
-    /// <summary>Stripe's message and, when Stripe gave one, its request id.</summary>
-    public static string Details(StripeException ex) =>
-        (ex.StripeError?.Message ?? ex.Message) + (ex.StripeResponse?.RequestId is { } requestId ? $" (Stripe request {requestId})" : "");
 }

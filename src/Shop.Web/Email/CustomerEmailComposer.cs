@@ -33,6 +33,8 @@ public sealed partial class CustomerEmailComposer(
             CustomerEmailKind.PaymentFailed => ($"Your payment for order {order.PublicId} did not go through", typeof(PaymentFailedEmail), typeof(PaymentFailedText)),
             CustomerEmailKind.Refund => ($"Refund for order {order.PublicId}", typeof(RefundEmail), typeof(RefundText)),
             CustomerEmailKind.DisputeOpened => ($"Dispute opened on order {order.PublicId}: evidence due {model.DueBy}", typeof(DisputeOpenedEmail), typeof(DisputeOpenedText)),
+            CustomerEmailKind.DisputeInquiry => ($"Inquiry about order {order.PublicId}: answer due {model.DueBy}", typeof(DisputeOpenedEmail), typeof(DisputeOpenedText)),
+            CustomerEmailKind.DisputeAppeal => ($"Dispute appealed on order {order.PublicId}: evidence due {model.DueBy}", typeof(DisputeOpenedEmail), typeof(DisputeOpenedText)),
             _ => throw new InvalidOperationException($"Outbox message {row.Id} has unknown kind {row.Kind}."),
         };
 
@@ -50,7 +52,7 @@ public sealed partial class CustomerEmailComposer(
             Body = body.ToMessageBody(),
         };
         message.From.Add(new MailboxAddress(smtp.Value.From.DisplayName, smtp.Value.FromAddress));
-        message.To.Add(row.Kind == CustomerEmailKind.DisputeOpened
+        message.To.Add(row.Kind is CustomerEmailKind.DisputeOpened or CustomerEmailKind.DisputeInquiry or CustomerEmailKind.DisputeAppeal
             ? MailboxAddress.Parse(shop.Value.OperatorsEmail ?? throw new InvalidOperationException("Shop:OperatorsEmail is not set; dispute notices cannot be sent."))
             : new MailboxAddress(order.CustomerName, order.CustomerEmail));
         // RFC 3834: tells vacation responders and ticket systems not to answer a machine.

@@ -15,6 +15,14 @@ public sealed record CustomerEmailModel(Order Order, OutboxMessage Message, Uri 
     /// <summary>A dispute's evidence deadline, in UTC, or "unknown" when Stripe gave none.</summary>
     public string DueBy => Message.DueAt is { } due ? due.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "unknown";
 
+    /// <summary>What the operators' dispute notice says happened, by its kind.</summary>
+    public string DisputeNews => Message.Kind switch
+    {
+        CustomerEmailKind.DisputeInquiry => $"A customer's card issuer asked about the payment for order {Order.PublicId}. This is an inquiry: no money has moved yet, but unanswered it may become a chargeback.",
+        CustomerEmailKind.DisputeAppeal => $"The lost dispute on the payment for order {Order.PublicId} is being appealed and needs evidence again.",
+        _ => $"A customer disputed the payment for order {Order.PublicId} with their card issuer.",
+    };
+
     public IEnumerable<string> ShippingLines
     {
         get

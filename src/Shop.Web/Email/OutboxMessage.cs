@@ -8,6 +8,12 @@ public enum CustomerEmailKind
 
     /// <summary>To the shop's operators (Shop:OperatorsEmail), not the customer: a dispute opened and its evidence due date.</summary>
     DisputeOpened,
+
+    /// <summary>To the operators: the customer's bank asked about a payment (an inquiry, no chargeback yet); answer by its due date.</summary>
+    DisputeInquiry,
+
+    /// <summary>To the operators: a lost dispute is being appealed and needs an answer again.</summary>
+    DisputeAppeal,
 }
 
 public enum OutboxStatus

@@ -258,6 +258,8 @@ public sealed class OutboxSender(
         CustomerEmailKind.PaymentFailed => "payment_failed",
         CustomerEmailKind.Refund => "refund",
         CustomerEmailKind.DisputeOpened => "dispute_opened",
+        CustomerEmailKind.DisputeInquiry => "dispute_inquiry",
+        CustomerEmailKind.DisputeAppeal => "dispute_appeal",
         _ => "other",
     };
 

@@ -62,8 +62,11 @@ public sealed class Order
     /// <summary>Stripe's decline code or error code of the last failed attempt, for support.</summary>
     public string? PaymentFailureCode { get; private set; }
 
-    /// <summary>When the evidence for the nearest open dispute is due at Stripe; null without an open dispute.</summary>
+    /// <summary>When the answer to the nearest open dispute or inquiry is due at Stripe; null without one.</summary>
     public DateTimeOffset? DisputeEvidenceDueBy { get; private set; }
+
+    /// <summary>The payment amount an admin accepted although it does not match the order (a review ended); null before.</summary>
+    public long? ReviewAcceptedMinorUnits { get; private set; }
 
     /// <summary>When the reconciliation job last asked Stripe about this order.</summary>
     public DateTimeOffset? LastReconciledAt { get; private set; }
@@ -163,6 +166,21 @@ public sealed class Order
         DisputeEvidenceDueBy = standing.DisputeEvidenceDueBy;
         Touch(now);
         return new OrderTransition(from, Status);
+    }
+
+    /// <summary>
+    /// An admin accepts the payment Stripe took for this NeedsReview order as it is. Only that amount is accepted: a later
+    /// payment of another amount needs a review of its own. The caller derives the status again (it becomes Paid).
+    /// </summary>
+    public void AcceptReviewedPayment(DateTimeOffset now)
+    {
+        if (Status != OrderStatus.NeedsReview)
+        {
+            throw new InvalidOperationException($"Order {PublicId} is {Status}, not NeedsReview.");
+        }
+
+        ReviewAcceptedMinorUnits = PaidMinorUnits;
+        Touch(now);
     }
 
     private void Touch(DateTimeOffset now)

@@ -13,6 +13,7 @@ public static class PaymentsExtensions
             http.Timeout = services.GetRequiredService<IOptions<StripeOptions>>().Value.RequestTimeout);
         builder.Services.AddSingleton<StripeConnection>();
         builder.Services.AddSingleton<PaymentGateway>();
+        builder.Services.AddSingleton<RefundGateway>();
         return builder;
     }
 }

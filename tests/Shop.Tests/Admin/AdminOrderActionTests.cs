@@ -1,5 +1,7 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Shop.Tests.Infrastructure;
+using Shop.Web.Common;
 using Shop.Web.Email;
 using Shop.Web.Orders;
 using Shop.Web.Payments.Events;
@@ -148,11 +150,14 @@ public sealed class AdminOrderActionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_needs_review_order_is_accepted_with_a_note_on_the_timeline()
+    public async Task An_accepted_needs_review_order_is_paid_leaves_the_review_list_and_the_timeline_names_who_and_why()
     {
         await _app.CreateAdminAsync();
-        var review = await _app.AddOrderAsync("ada@example.com", s_monday, OrderStatus.NeedsReview);
-        var paid = await _app.AddOrderAsync("grace@example.com", s_monday, OrderStatus.Paid);
+        using var client = _app.CreateClient();
+        var review = await _app.PlaceOrderAsync();
+        var paid = await _app.PlaceOrderAsync();
+        Assert.Equal(HttpStatusCode.OK, await StripeWebhooks.SendAsync(client, StripeWebhooks.Event("payment_intent.succeeded", review.PaymentIntentId, review.Amount - 100)));
+        Assert.Equal(HttpStatusCode.OK, await StripeWebhooks.SendAsync(client, StripeWebhooks.Event("payment_intent.succeeded", paid.PaymentIntentId, paid.Amount)));
         using var admin = await _app.AdminSessionAsync();
 
         await admin.PostFormAsync($"/admin/orders/{review.PublicId}", $"/admin/orders/{review.PublicId}?handler=AcceptReview",
@@ -163,10 +168,13 @@ public sealed class AdminOrderActionTests : IDisposable
 
         Assert.Contains("This order is Paid, not NeedsReview: there is nothing to accept.", refused.Html, StringComparison.Ordinal);
         await using var db = _app.OpenDatabase();
-        var entry = await db.OrderTimeline.SingleAsync();
-        Assert.Equal(review.Id, entry.OrderId);
-        Assert.Equal(AdminUsers.Email, entry.Source);
-        Assert.Equal($"{AdminUsers.Email} accepted the payment as Stripe took it: customer paid the old price by phone", entry.Description);
+        var accepted = await db.Orders.SingleAsync(o => o.PublicId == review.PublicId);
+        Assert.Equal((OrderStatus.Paid, review.Amount - 100), (accepted.Status, accepted.ReviewAcceptedMinorUnits));
+        Assert.Equal(0, await db.Orders.CountAsync(o => o.Status == OrderStatus.NeedsReview));
+        var entry = await db.OrderTimeline.SingleAsync(e => e.Title == "review accepted");
+        Assert.Equal((accepted.Id, AdminUsers.Email), (entry.OrderId, entry.Source));
+        Assert.Equal($"{AdminUsers.Email} accepted the payment of {new Money(review.Amount - 100, "usd")} as Stripe took it (NeedsReview → Paid): customer paid the old price by phone",
+            entry.Description);
     }
 
     private static DisputeFact Dispute(string id, Order order, string status, DateTimeOffset due) => new()

@@ -54,11 +54,31 @@ public sealed partial class AdminRefundTests : IDisposable
         var requested = Assert.Single(beforeResending);
         Assert.Equal(("refund requested", AdminUsers.Email), (requested.Title, requested.Source));
         Assert.Equal($"{AdminUsers.Email} asked Stripe to refund $4.00", requested.Description);
-        Assert.Equal(2, _stripe.RefundRequests.Count);
-        Assert.Single(_stripe.RefundRequests.Select(r => (r.IdempotencyKey, r.Form["amount"])).Distinct());
+        // Sent again, it is looked for at Stripe first, and found: not created again.
+        Assert.Single(_stripe.RefundRequests);
+        Assert.Equal(1, _stripe.RefundListings);
         var refund = Assert.Single(_stripe.RefundsMade);
         Assert.Contains("Stripe accepted the refund of $4.00 (succeeded).", resent.Html, StringComparison.Ordinal);
         Assert.DoesNotMatch(UnansweredRequestId(), resent.Html);
+        var timeline = await TimelineAsync(order);
+        Assert.Equal(["refund requested", "refund accepted"], timeline.Select(e => e.Title));
+        Assert.EndsWith($": {refund} (succeeded)", timeline[1].Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refund_whose_answer_was_lost_sent_again_after_stripe_forgot_its_key_makes_no_second_refund()
+    {
+        var order = await PaidOrderAsync();
+        using var admin = await _app.AdminSessionAsync();
+        _stripe.LoseTheAnswerToTheNextRefund();
+        var lost = await RefundAsync(admin, order.PublicId, amount: "4.00");
+        _stripe.ForgetIdempotencyKeys();
+
+        var resent = await ResendAsync(admin, order.PublicId, UnansweredRequestId().Match(lost.Html).Groups[1].Value);
+
+        var refund = Assert.Single(_stripe.RefundsMade);
+        Assert.Single(_stripe.RefundRequests);
+        Assert.Contains("Stripe accepted the refund of $4.00 (succeeded).", resent.Html, StringComparison.Ordinal);
         var timeline = await TimelineAsync(order);
         Assert.Equal(["refund requested", "refund accepted"], timeline.Select(e => e.Title));
         Assert.EndsWith($": {refund} (succeeded)", timeline[1].Description, StringComparison.Ordinal);

@@ -27,6 +27,7 @@ public sealed partial class StripeStub : IDisposable
     private readonly ConcurrentDictionary<string, string> _idempotencyKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<StripeRequest> _posts = new();
     private readonly ConcurrentDictionary<string, string> _refundsByKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Dictionary<string, object?>> _refunds = new();
     private volatile Failure? _failure;
     private TimeSpan _creationDelay;
     private int _idempotencyErrorsToSend;
@@ -42,6 +43,8 @@ public sealed partial class StripeStub : IDisposable
             .RespondWith(Response.Create().WithCallback(AnswerDisputes));
         _server.Given(Request.Create().WithPath("/v1/refunds").UsingPost())
             .RespondWith(Response.Create().WithCallback(AnswerRefund));
+        _server.Given(Request.Create().WithPath("/v1/refunds").UsingGet())
+            .RespondWith(Response.Create().WithCallback(ListRefunds));
     }
 
     public string Url => _server.Urls[0];
@@ -59,7 +62,7 @@ public sealed partial class StripeStub : IDisposable
     public IReadOnlyList<StripeRequest> RefundRequests => Posts(path => path == "/v1/refunds");
 
     /// <summary>The refunds Stripe made: one per idempotency key.</summary>
-    public IReadOnlyCollection<string> RefundsMade => _refundsByKey.Values.ToList();
+    public IReadOnlyCollection<string> RefundsMade => _refunds.Select(r => (string)r["id"]!).ToList();
 
     /// <summary>Answers every call the way Stripe does, echoing the amount sent (and ends <see cref="FailWith"/> and <see cref="AnswerAfter"/>).</summary>
     public void AnswerNormally()
@@ -167,6 +170,15 @@ public sealed partial class StripeStub : IDisposable
     /// The next refund is made, but its answer is lost: a 500 comes back instead, as when Stripe (or something between)
     /// fails after the work is done. The same idempotency key then gets that refund.
     /// </summary>
+    /// <summary>Stripe keeps idempotency keys for about 24 hours: after that the same key makes a new object.</summary>
+    public void ForgetIdempotencyKeys()
+    {
+        _idempotencyKeys.Clear();
+        _refundsByKey.Clear();
+    }
+
+    public int RefundListings => Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/refunds");
+
     public void LoseTheAnswerToTheNextRefund() => Interlocked.Exchange(ref _refundAnswersToLose, 1);
 
     /// <summary>The next creation is refused as if its key had been used before with other parameters.</summary>
@@ -371,14 +383,26 @@ public sealed partial class StripeStub : IDisposable
             _paymentIntents[id] = current with { Refunded = current.Refunded + amount };
             var refundId = "re_" + Guid.NewGuid().ToString("N")[..24];
             _refundsByKey[key ?? refundId] = refundId;
+            var refund = RefundJson(refundId, id, amount, form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal))
+                .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value.ToString()));
+            _refunds.Enqueue(refund);
             return Interlocked.Exchange(ref _refundAnswersToLose, 0) == 1
                 ? Error(new Failure(HttpStatusCode.InternalServerError, "api_error", null, "An unknown error occurred."))
-                : Json(200, RefundJson(refundId, id, amount));
+                : Json(200, refund);
         }
     }
 
-    private static Dictionary<string, object?> RefundJson(string id, string paymentIntentId, long amount) => new()
+    /// <summary>GET /v1/refunds?payment_intent=…: that PaymentIntent's refunds, newest first, in one page.</summary>
+    private ResponseMessage ListRefunds(IRequestMessage request)
     {
+        var id = request.Query?.TryGetValue("payment_intent", out var values) == true ? values.FirstOrDefault() : null;
+        var refunds = _refunds.Where(r => (string?)r["payment_intent"] == id).Reverse().ToList();
+        return Json(200, new { @object = "list", data = refunds, has_more = false, url = "/v1/refunds" });
+    }
+
+    private static Dictionary<string, object?> RefundJson(string id, string paymentIntentId, long amount, Dictionary<string, string>? metadata = null) => new()
+    {
+        ["metadata"] = metadata ?? [],
         ["id"] = id,
         ["object"] = "refund",
         ["amount"] = amount,

@@ -1,28 +1,23 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Shop.Web.OfflineMode;
 using Shop.Web.Orders;
 
 namespace Shop.Web.Pages.Orders;
 
-public sealed class DetailModel(OrderQueries orders) : PageModel
+public sealed class DetailModel(OrderQueries orders, OfflineModeStatus offline) : PageModel
 {
     public Order Order { get; private set; } = null!;
 
-    public IReadOnlyList<OrderTimelineEntry> Timeline { get; private set; } = [];
+    /// <summary>The payment timeline, for the developer in offline mode only: it names Stripe objects and admins.</summary>
+    public IReadOnlyList<OrderTimelineEntry> DeveloperTimeline { get; private set; } = [];
 
     /// <summary>Stripe.js sent the customer back here, or the payment is processing: the webhook will say how it went.</summary>
     public bool AwaitingConfirmation { get; private set; }
 
-    public string StatusText => Order.Status switch
-    {
-        OrderStatus.AwaitingPayment => "Awaiting payment",
-        OrderStatus.PaymentFailed => "Payment failed",
-        OrderStatus.PartiallyRefunded => "Partially refunded",
-        OrderStatus.DisputeLost => "Dispute lost",
-        OrderStatus.DisputeWon => "Dispute won",
-        OrderStatus.NeedsReview => "Needs review",
-        _ => Order.Status.ToString(),
-    };
+    public string StatusText => CustomerOrderText.Status(Order.Status);
+
+    public string NextStep => CustomerOrderText.NextStep(Order.Status);
 
     public async Task<IActionResult> OnGetAsync(string publicId, [FromQuery(Name = "redirect_status")] string? redirectStatus, CancellationToken cancellationToken)
     {
@@ -33,7 +28,8 @@ public sealed class DetailModel(OrderQueries orders) : PageModel
         }
 
         Order = order;
-        Timeline = await orders.TimelineAsync(order.Id, cancellationToken);
+        // Anyone holding the link (it travels in emails) sees this page: the timeline stays in the admin area.
+        DeveloperTimeline = offline.IsActive ? await orders.TimelineAsync(order.Id, cancellationToken) : [];
         // Back from Stripe.js after a new attempt (also one after an earlier decline): the webhook is on its way.
         AwaitingConfirmation = order.Status == OrderStatus.Processing
             || (order.IsOpenForPayment && redirectStatus is "succeeded" or "processing");

@@ -11,13 +11,16 @@ public sealed record DerivedPayment(PaymentStanding Standing, bool Succeeded, bo
 /// <summary>
 /// The one place an order's status comes from: a pure function of the order's amount and Stripe's newest facts about its
 /// PaymentIntent, charges and disputes. It does not know in which order the facts arrived, so no arrival order can give
-/// another answer. Precedence, first match wins: an open dispute, a lost dispute, a payment for another amount, refunds,
-/// a won dispute, paid; then, with no money taken: canceled, processing, failed, awaiting payment.
+/// another answer. Precedence, first match wins: an open dispute, a lost dispute, a full refund, a payment for another
+/// amount not accepted by an admin, a partial refund, a won dispute, paid; then, with no money taken: canceled,
+/// processing, failed, awaiting payment. Inquiries, prevented disputes and closed inquiries do not change the status.
 /// </summary>
 public static class PaymentDerivation
 {
+    /// <param name="acceptedMinorUnits">A payment amount an admin accepted for this order although it does not match it.</param>
     public static DerivedPayment Derive(
-        long orderTotal, string orderCurrency, PaymentIntentFact? intent, IReadOnlyCollection<ChargeFact> charges, IReadOnlyCollection<DisputeFact> disputes)
+        long orderTotal, string orderCurrency, PaymentIntentFact? intent, IReadOnlyCollection<ChargeFact> charges, IReadOnlyCollection<DisputeFact> disputes,
+        long? acceptedMinorUnits = null)
     {
         ArgumentNullException.ThrowIfNull(charges);
         ArgumentNullException.ThrowIfNull(disputes);
@@ -36,11 +39,12 @@ public static class PaymentDerivation
         var status = true switch
         {
             _ when openDisputes.Count > 0 => OrderStatus.Disputed,
-            _ when disputes.Any(d => d.Status == "lost") => OrderStatus.DisputeLost,
-            _ when amountKnown && !confirmed => OrderStatus.NeedsReview,
+            _ when disputes.Any(d => d.Stage == DisputeStage.Lost) => OrderStatus.DisputeLost,
+            // All money given back ends a review too: nothing is left to decide about.
             _ when amountKnown && refunded >= paid => OrderStatus.Refunded,
+            _ when amountKnown && !confirmed && paid != acceptedMinorUnits => OrderStatus.NeedsReview,
             _ when refunded > 0 => OrderStatus.PartiallyRefunded,
-            _ when disputes.Any(d => d.Status == "won") => OrderStatus.DisputeWon,
+            _ when disputes.Any(d => d.Stage == DisputeStage.Won) => OrderStatus.DisputeWon,
             _ when succeeded => OrderStatus.Paid,
             _ when intent?.Status == "canceled" => OrderStatus.Canceled,
             _ when intent?.Status is "processing" or "requires_capture" => OrderStatus.Processing,
@@ -54,7 +58,7 @@ public static class PaymentDerivation
             RefundedMinorUnits: refunded,
             FailureMessage: status == OrderStatus.PaymentFailed ? failure?.FailureMessage : null,
             FailureCode: status == OrderStatus.PaymentFailed ? failure?.FailureCode : null,
-            DisputeEvidenceDueBy: openDisputes.Select(d => d.EvidenceDueBy).Where(d => d is not null).Min());
+            DisputeEvidenceDueBy: disputes.Where(d => d.AwaitsResponse).Select(d => d.EvidenceDueBy).Where(d => d is not null).Min());
         return new DerivedPayment(standing, succeeded, confirmed, intent is { Failed: true } ? intent.FailureKey : null);
     }
 }

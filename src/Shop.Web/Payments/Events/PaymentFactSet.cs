@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Shop.Web.Data;
 using Shop.Web.Orders;
 
@@ -25,7 +26,26 @@ public sealed class PaymentFactSet
     public Dictionary<string, DisputeFact> Disputes { get; } = new(StringComparer.Ordinal);
 
     public DerivedPayment Derive(Order order) =>
-        PaymentDerivation.Derive(order.TotalMinorUnits, order.Currency, Intent, Charges.Values, Disputes.Values);
+        PaymentDerivation.Derive(order.TotalMinorUnits, order.Currency, Intent, Charges.Values, Disputes.Values, order.ReviewAcceptedMinorUnits);
+
+    /// <summary>Everything known about one PaymentIntent, read (untracked) for deciding outside the event writer.</summary>
+    public static async Task<PaymentFactSet> LoadAsync(ShopDbContext db, string paymentIntentId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var set = new PaymentFactSet();
+        set.Intent = await db.PaymentIntentFacts.AsNoTracking().SingleOrDefaultAsync(f => f.PaymentIntentId == paymentIntentId, cancellationToken);
+        foreach (var charge in await db.ChargeFacts.AsNoTracking().Where(f => f.PaymentIntentId == paymentIntentId).ToListAsync(cancellationToken))
+        {
+            set.Load(charge);
+        }
+
+        foreach (var dispute in await db.DisputeFacts.AsNoTracking().Where(f => f.PaymentIntentId == paymentIntentId).ToListAsync(cancellationToken))
+        {
+            set.Load(dispute);
+        }
+
+        return set;
+    }
 
     /// <summary>Adds a fact loaded from the database.</summary>
     public void Load(IPaymentFact fact)

@@ -197,7 +197,7 @@ public sealed class DisputeFact : IPaymentFact
 
     public string? ChargeId { get; set; }
 
-    /// <summary>warning_needs_response, warning_under_review, warning_closed, needs_response, under_review, won or lost.</summary>
+    /// <summary>Stripe's status; see <see cref="Stage"/> for what each one means to the shop.</summary>
     public required string Status { get; set; }
 
     public long Amount { get; set; }
@@ -214,11 +214,35 @@ public sealed class DisputeFact : IPaymentFact
 
     public string ObjectId => DisputeId;
 
-    public bool IsOpen => !IsClosed(Status);
+    public DisputeStage Stage => StageOf(Status);
 
-    /// <summary>Closed is final; otherwise the later fact wins, and within one second the one further along.</summary>
+    /// <summary>A chargeback (or its appeal) still undecided: the money is held back and the shop must answer.</summary>
+    public bool IsOpen => Stage is DisputeStage.Chargeback or DisputeStage.Appeal;
+
+    /// <summary>Open, or an inquiry: the shop has something to answer by <see cref="EvidenceDueBy"/>.</summary>
+    public bool AwaitsResponse => IsOpen || Stage == DisputeStage.Inquiry;
+
+    /// <summary>
+    /// Won, prevented and warning_closed are final; lost is not, since an appeal may follow it. Otherwise the later fact
+    /// wins, and within one second the one further along.
+    /// </summary>
     public bool Supersedes(DisputeFact known) =>
-        PaymentIntentFact.Compare((IsClosed(Status), ObservedAt, Progress(Status)), (IsClosed(known.Status), known.ObservedAt, Progress(known.Status))) > 0;
+        PaymentIntentFact.Compare((IsFinal(Status), ObservedAt, Progress(Status)), (IsFinal(known.Status), known.ObservedAt, Progress(known.Status))) > 0;
+
+    /// <summary>
+    /// Every status of Stripe.net 53.1.0's Dispute.Status (API 2026-10-28.endive), placed on purpose. A status newer than
+    /// that list is taken for an open chargeback: a person looks rather than nobody.
+    /// </summary>
+    public static DisputeStage StageOf(string status) => status switch
+    {
+        "warning_needs_response" or "warning_under_review" => DisputeStage.Inquiry,
+        "warning_closed" => DisputeStage.InquiryClosed,
+        "prevented" => DisputeStage.Prevented,
+        "appeal_needs_response" or "appeal_under_review" => DisputeStage.Appeal,
+        "won" => DisputeStage.Won,
+        "lost" => DisputeStage.Lost,
+        _ => DisputeStage.Chargeback,
+    };
 
     public bool SameStateAs(DisputeFact other) =>
         (Status, Amount, Currency, EvidenceDueBy) == (other.Status, other.Amount, other.Currency, other.EvidenceDueBy);
@@ -248,7 +272,7 @@ public sealed class DisputeFact : IPaymentFact
         };
     }
 
-    private static bool IsClosed(string status) => status is "won" or "lost" or "warning_closed";
+    private static bool IsFinal(string status) => status is "won" or "prevented" or "warning_closed";
 
     private static int Progress(string status) => status switch
     {
@@ -256,8 +280,34 @@ public sealed class DisputeFact : IPaymentFact
         "warning_under_review" => 1,
         "needs_response" => 2,
         "under_review" => 3,
-        _ => 4,
+        "lost" => 4,
+        "appeal_needs_response" => 5,
+        "appeal_under_review" => 6,
+        _ => 7,
     };
+}
+
+/// <summary>Where a dispute stands for the shop, whichever of Stripe's statuses says it.</summary>
+public enum DisputeStage
+{
+    /// <summary>warning_needs_response, warning_under_review: the bank asks before any chargeback; no money has moved.</summary>
+    Inquiry,
+
+    /// <summary>warning_closed: the inquiry ended without a chargeback.</summary>
+    InquiryClosed,
+
+    /// <summary>prevented: the charge was refunded instead of disputed (the refund shows on the charge); nothing to answer.</summary>
+    Prevented,
+
+    /// <summary>needs_response, under_review: the money is held back until the bank decides.</summary>
+    Chargeback,
+
+    /// <summary>appeal_needs_response, appeal_under_review: a lost dispute appealed; undecided again.</summary>
+    Appeal,
+
+    Won,
+
+    Lost,
 }
 
 /// <summary>Reads the few stable fields of Stripe's JSON that the facts need, tolerating any API version's extras.</summary>

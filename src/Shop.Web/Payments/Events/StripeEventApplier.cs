@@ -52,7 +52,8 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, IOptions<Stri
     private StripeEventOutcome ApplyToOrder(ShopDbContext db, StripeEvent stripeEvent, StripeEventSource source, Order order, PaymentFactSet known, DateTimeOffset now)
     {
         var before = known.Derive(order);
-        var disputesBefore = known.Disputes.Keys.ToHashSet(StringComparer.Ordinal);
+        // Merging updates the known facts in place: their stages are copied first.
+        var disputesBefore = known.Disputes.ToDictionary(d => d.Key, d => d.Value.Stage, StringComparer.Ordinal);
         var merges = stripeEvent.Facts.Select(fact => (Fact: fact, Merge: known.Merge(db, fact))).ToList();
         var news = merges.Where(m => m.Merge == FactMerge.News).Select(m => m.Fact).ToList();
         var description = stripeEvent.Facts.Count == 0
@@ -95,10 +96,10 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, IOptions<Stri
     /// The emails a change calls for, each keyed by what it is about so the same news never queues it twice: a receipt when
     /// the payment is first confirmed (not if it is already all refunded or lost), a refund notice when more has been
     /// refunded, a decline notice for a new failure that no success has overtaken, and a notice to the operators when a
-    /// dispute opens.
+    /// dispute enters a stage they must answer.
     /// </summary>
     private IEnumerable<OutboxMessage> EmailsFor(Order order, DerivedPayment before, DerivedPayment after, List<IPaymentFact> news,
-        HashSet<string> disputesBefore, PaymentFactSet known, DateTimeOffset now)
+        Dictionary<string, DisputeStage> disputesBefore, PaymentFactSet known, DateTimeOffset now)
     {
         var status = after.Standing.Status;
         if (!before.Confirmed && after.Confirmed && status is not (OrderStatus.Refunded or OrderStatus.DisputeLost))
@@ -120,13 +121,29 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, IOptions<Stri
 
         if (!string.IsNullOrWhiteSpace(shop.Value.OperatorsEmail))
         {
-            foreach (var dispute in news.OfType<DisputeFact>().Where(d => d.IsOpen && !disputesBefore.Contains(d.DisputeId)))
+            foreach (var dispute in news.OfType<DisputeFact>())
             {
-                yield return OutboxMessage.Queue(order.Id, CustomerEmailKind.DisputeOpened, $"dispute-{dispute.DisputeId}", dispute.Amount, now,
-                    reason: dispute.Reason, dueAt: dispute.EvidenceDueBy);
+                var stageBefore = disputesBefore.TryGetValue(dispute.DisputeId, out var stage) ? stage : (DisputeStage?)null;
+                if (OperatorNotice(dispute, stageBefore) is { } notice)
+                {
+                    yield return OutboxMessage.Queue(order.Id, notice.Kind, notice.Key, dispute.Amount, now, reason: dispute.Reason, dueAt: dispute.EvidenceDueBy);
+                }
             }
         }
     }
+
+    /// <summary>
+    /// Each stage that asks the shop for an answer is told once: an inquiry, a chargeback, an appeal. A prevented dispute, a
+    /// closed inquiry and a decision ask nothing, so they alarm nobody. Stripe's stages only move forward, so a key is never reused.
+    /// </summary>
+    private static (CustomerEmailKind Kind, string Key)? OperatorNotice(DisputeFact dispute, DisputeStage? before) =>
+        dispute.Stage == before ? null : dispute.Stage switch
+        {
+            DisputeStage.Inquiry => (CustomerEmailKind.DisputeInquiry, $"inquiry-{dispute.DisputeId}"),
+            DisputeStage.Chargeback => (CustomerEmailKind.DisputeOpened, $"dispute-{dispute.DisputeId}"),
+            DisputeStage.Appeal => (CustomerEmailKind.DisputeAppeal, $"appeal-{dispute.DisputeId}"),
+            _ => null,
+        };
 
     private void Log(Order order, StripeEvent stripeEvent, OrderTransition transition, string description)
     {

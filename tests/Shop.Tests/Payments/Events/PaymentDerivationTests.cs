@@ -63,14 +63,61 @@ public sealed class PaymentDerivationTests
 
     [Theory]
     [InlineData("needs_response", OrderStatus.Disputed)]
-    [InlineData("warning_needs_response", OrderStatus.Disputed)]
     [InlineData("under_review", OrderStatus.Disputed)]
+    [InlineData("appeal_needs_response", OrderStatus.Disputed)]
+    [InlineData("appeal_under_review", OrderStatus.Disputed)]
+    [InlineData("a_status_stripe_adds_later", OrderStatus.Disputed)]
     [InlineData("won", OrderStatus.DisputeWon)]
     [InlineData("lost", OrderStatus.DisputeLost)]
+    [InlineData("warning_needs_response", OrderStatus.Paid)]
+    [InlineData("warning_under_review", OrderStatus.Paid)]
     [InlineData("warning_closed", OrderStatus.Paid)]
-    public void A_dispute_decides_over_paid(string disputeStatus, OrderStatus expected)
+    [InlineData("prevented", OrderStatus.Paid)]
+    public void Each_dispute_status_of_the_pinned_api_version_decides_on_purpose(string disputeStatus, OrderStatus expected)
     {
         Assert.Equal(expected, Derive(Intent("succeeded"), [Charge(0)], [Dispute(disputeStatus)]).Standing.Status);
+    }
+
+    [Theory]
+    [InlineData("warning_needs_response", true)]
+    [InlineData("needs_response", true)]
+    [InlineData("appeal_needs_response", true)]
+    [InlineData("warning_closed", false)]
+    [InlineData("prevented", false)]
+    [InlineData("won", false)]
+    [InlineData("lost", false)]
+    public void Only_a_dispute_that_awaits_an_answer_has_a_deadline_on_the_order(string disputeStatus, bool hasDeadline)
+    {
+        Assert.Equal(hasDeadline, Derive(Intent("succeeded"), [Charge(0)], [Dispute(disputeStatus)]).Standing.DisputeEvidenceDueBy is not null);
+    }
+
+    [Fact]
+    public void An_appeal_supersedes_the_loss_before_it_and_a_final_decision_supersedes_the_appeal()
+    {
+        var lost = Dispute("lost");
+        var appeal = Dispute("appeal_under_review", at: s_t0.AddDays(1));
+        var won = Dispute("won", at: s_t0.AddDays(2));
+
+        Assert.True(appeal.Supersedes(lost));
+        Assert.False(lost.Supersedes(appeal));
+        Assert.True(won.Supersedes(appeal));
+        Assert.False(Dispute("lost", at: s_t0.AddDays(3)).Supersedes(won));
+    }
+
+    [Fact]
+    public void A_payment_for_another_amount_refunded_in_full_is_refunded_not_in_review()
+    {
+        Assert.Equal(OrderStatus.Refunded, Derive(Intent("succeeded", Total - 1), [Charge(Total - 1, amount: Total - 1)]).Standing.Status);
+    }
+
+    [Fact]
+    public void A_payment_for_another_amount_accepted_by_an_admin_is_paid_and_another_amount_after_it_needs_review_again()
+    {
+        var accepted = PaymentDerivation.Derive(Total, "usd", Intent("succeeded", Total - 1), [], [], acceptedMinorUnits: Total - 1);
+        var other = PaymentDerivation.Derive(Total, "usd", Intent("succeeded", Total - 2), [], [], acceptedMinorUnits: Total - 1);
+
+        Assert.Equal(OrderStatus.Paid, accepted.Standing.Status);
+        Assert.Equal(OrderStatus.NeedsReview, other.Standing.Status);
     }
 
     [Fact]
@@ -172,19 +219,19 @@ public sealed class PaymentDerivationTests
         return intent;
     }
 
-    private static ChargeFact Charge(long refunded, DateTimeOffset? at = null) => new()
+    private static ChargeFact Charge(long refunded, DateTimeOffset? at = null, long amount = Total) => new()
     {
         ChargeId = "ch_1",
         PaymentIntentId = "pi_1",
         Status = "succeeded",
-        Amount = Total,
-        AmountCaptured = Total,
+        Amount = amount,
+        AmountCaptured = amount,
         AmountRefunded = refunded,
         Currency = "usd",
         ObservedAt = at ?? s_t0,
     };
 
-    private static DisputeFact Dispute(string status) => new()
+    private static DisputeFact Dispute(string status, DateTimeOffset? at = null) => new()
     {
         DisputeId = "du_1",
         PaymentIntentId = "pi_1",
@@ -192,6 +239,6 @@ public sealed class PaymentDerivationTests
         Amount = Total,
         Currency = "usd",
         EvidenceDueBy = s_t0.AddDays(9),
-        ObservedAt = s_t0,
+        ObservedAt = at ?? s_t0,
     };
 }

@@ -110,6 +110,8 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
         Assert.Equal(oracle.Declines, emails.Count(m => m.Kind == CustomerEmailKind.PaymentFailed));
         Assert.Equal(oracle.RefundAmounts, emails.Where(m => m.Kind == CustomerEmailKind.Refund).Select(m => m.AmountMinorUnits).Order());
         Assert.Equal(oracle.DisputeNotices, emails.Count(m => m.Kind == CustomerEmailKind.DisputeOpened));
+        Assert.Equal(oracle.InquiryNotices, emails.Count(m => m.Kind == CustomerEmailKind.DisputeInquiry));
+        Assert.Equal(oracle.AppealNotices, emails.Count(m => m.Kind == CustomerEmailKind.DisputeAppeal));
 
         Interlocked.Increment(ref _histories);
         Interlocked.Add(ref _earlyRefunds, oracle.EarlyRefunds);
@@ -255,6 +257,13 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
         DisputeStaysOpen,
         DisputeWon,
         DisputeLost,
+
+        /// <summary>Refunded instead of disputed (status prevented): final, with the refund on the charge.</summary>
+        DisputePrevented,
+        InquiryClosed,
+        InquiryEscalated,
+        AppealWon,
+        AppealLost,
     }
 
     private static readonly Gen<Life> Lives = Gen.Select(
@@ -365,14 +374,29 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
                     Add("charge.refunded", "charge", "succeeded", Charge("ch_ok", paid, captured: paid, refunded: refunded));
                 }
 
-                if (aftermath is Aftermath.DisputeStaysOpen or Aftermath.DisputeWon or Aftermath.DisputeLost)
+                // Each dispute life as Stripe's statuses follow one another (API 2026-10-28.endive).
+                string[] disputeStatuses = aftermath switch
                 {
-                    Add("charge.dispute.created", "dispute", "needs_response", Dispute(paid));
-                    Add("charge.dispute.updated", "dispute", "under_review", Dispute(paid));
-                    if (aftermath != Aftermath.DisputeStaysOpen)
-                    {
-                        Add("charge.dispute.closed", "dispute", aftermath == Aftermath.DisputeWon ? "won" : "lost", Dispute(paid));
-                    }
+                    Aftermath.DisputeStaysOpen => ["needs_response", "under_review"],
+                    Aftermath.DisputeWon => ["needs_response", "under_review", "won"],
+                    Aftermath.DisputeLost => ["needs_response", "under_review", "lost"],
+                    Aftermath.DisputePrevented => ["prevented"],
+                    Aftermath.InquiryClosed => ["warning_needs_response", "warning_under_review", "warning_closed"],
+                    Aftermath.InquiryEscalated => ["warning_needs_response", "needs_response", "under_review"],
+                    Aftermath.AppealWon => ["needs_response", "under_review", "lost", "appeal_needs_response", "appeal_under_review", "won"],
+                    Aftermath.AppealLost => ["needs_response", "under_review", "lost", "appeal_needs_response", "appeal_under_review", "lost"],
+                    _ => [],
+                };
+                for (var i = 0; i < disputeStatuses.Length; i++)
+                {
+                    var status = disputeStatuses[i];
+                    var type = i == 0 ? "charge.dispute.created" : status is "won" or "lost" or "warning_closed" ? "charge.dispute.closed" : "charge.dispute.updated";
+                    Add(type, "dispute", status, Dispute(paid));
+                }
+
+                if (aftermath == Aftermath.DisputePrevented)
+                {
+                    Add("charge.refunded", "charge", "succeeded", Charge("ch_ok", paid, captured: paid, refunded: paid));
                 }
             }
             else
@@ -389,7 +413,7 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
             var refunded = Aftermath switch
             {
                 Aftermath.PartialRefund => Paid / 4,
-                Aftermath.FullRefund or Aftermath.PartialThenFullRefund => Paid,
+                Aftermath.FullRefund or Aftermath.PartialThenFullRefund or Aftermath.DisputePrevented => Paid,
                 Aftermath.TwoPartialRefunds => Paid / 2,
                 _ => 0,
             };
@@ -397,12 +421,13 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
             {
                 Outcome.Canceled => (OrderStatus.Canceled, 0, 0),
                 Outcome.FailedForGood => (OrderStatus.PaymentFailed, 0, 0),
-                _ when Aftermath == Aftermath.DisputeStaysOpen => (OrderStatus.Disputed, Paid, 0),
-                _ when Aftermath == Aftermath.DisputeLost => (OrderStatus.DisputeLost, Paid, 0),
-                Outcome.SucceededForAnotherAmount => (OrderStatus.NeedsReview, Paid, refunded),
+                _ when Aftermath is Aftermath.DisputeStaysOpen or Aftermath.InquiryEscalated => (OrderStatus.Disputed, Paid, 0),
+                _ when Aftermath is Aftermath.DisputeLost or Aftermath.AppealLost => (OrderStatus.DisputeLost, Paid, 0),
+                // Money all given back leaves nothing to review; a partial refund leaves the mismatch to look at.
                 _ when refunded == Paid => (OrderStatus.Refunded, Paid, refunded),
+                Outcome.SucceededForAnotherAmount => (OrderStatus.NeedsReview, Paid, refunded),
                 _ when refunded > 0 => (OrderStatus.PartiallyRefunded, Paid, refunded),
-                _ when Aftermath == Aftermath.DisputeWon => (OrderStatus.DisputeWon, Paid, 0),
+                _ when Aftermath is Aftermath.DisputeWon or Aftermath.AppealWon => (OrderStatus.DisputeWon, Paid, 0),
                 _ => (OrderStatus.Paid, Paid, 0),
             };
         }
@@ -498,12 +523,12 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
     {
         private readonly HashSet<int> _accepted = [];
         private readonly HashSet<string> _disputesSeen = [];
+        private (bool Final, DateTimeOffset Time, int Progress, string Status)? _newestDispute;
         private (bool Final, DateTimeOffset Time, int Progress)? _newestIntent;
         private string? _failureOfNewestIntent;
         private bool _moneyTaken;
         private bool _amountConfirmed;
         private bool _intentSucceededSeen;
-        private bool _lostSeen;
         private long _refunded;
 
         public int Receipts { get; private set; }
@@ -514,11 +539,27 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
 
         public int DisputeNotices { get; private set; }
 
+        public int InquiryNotices { get; private set; }
+
+        public int AppealNotices { get; private set; }
+
         public int EarlyRefunds { get; private set; }
 
         public int EarlyDisputes { get; private set; }
 
+        private static readonly string[] DisputeProgress =
+            ["warning_needs_response", "warning_under_review", "needs_response", "under_review", "lost", "appeal_needs_response", "appeal_under_review"];
+
         public bool HasAccepted(LifeEvent e) => _accepted.Contains(e.Index);
+
+        /// <summary>The stages the operators are told about; the rest ("") ask nothing of them.</summary>
+        private static string Stage(string status) => status switch
+        {
+            "warning_needs_response" or "warning_under_review" => "inquiry",
+            "needs_response" or "under_review" => "chargeback",
+            "appeal_needs_response" or "appeal_under_review" => "appeal",
+            _ => status,
+        };
 
         public void Accept(LifeEvent e)
         {
@@ -562,17 +603,27 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
                 case "dispute":
                     EarlyDisputes += _disputesSeen.Count == 0 && !_intentSucceededSeen ? 1 : 0;
                     _moneyTaken = true;
-                    _lostSeen |= e.Status == "lost";
-                    if (_disputesSeen.Add("du_1") && e.Status is not ("won" or "lost"))
+                    _disputesSeen.Add("du_1");
+                    // The newest state wins: won, prevented and warning_closed end a dispute; a loss may be appealed.
+                    var disputeRank = (e.Status is "won" or "prevented" or "warning_closed", e.Created, Array.IndexOf(DisputeProgress, e.Status), e.Status);
+                    if (_newestDispute is null || disputeRank.CompareTo(_newestDispute.Value) > 0)
                     {
-                        DisputeNotices++;
+                        var stageBefore = _newestDispute is { } before ? Stage(before.Status) : "";
+                        _newestDispute = disputeRank;
+                        var stage = Stage(e.Status);
+                        if (stage != stageBefore)
+                        {
+                            InquiryNotices += stage == "inquiry" ? 1 : 0;
+                            DisputeNotices += stage == "chargeback" ? 1 : 0;
+                            AppealNotices += stage == "appeal" ? 1 : 0;
+                        }
                     }
 
                     break;
             }
 
             var fullyRefunded = _amountConfirmed && _refunded >= life.Paid;
-            if (!confirmedBefore && _amountConfirmed && !fullyRefunded && !_lostSeen)
+            if (!confirmedBefore && _amountConfirmed && !fullyRefunded && _newestDispute?.Status != "lost")
             {
                 Receipts++;
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 using Shop.Web.Email;
 using Shop.Web.Orders;
@@ -243,19 +244,133 @@ public sealed class WebhookOrderTests : IDisposable
     }
 
     [Fact]
-    public async Task The_order_page_shows_the_timeline_of_events()
+    public async Task The_admin_order_page_shows_the_timeline_of_events_and_the_customer_page_does_not()
     {
+        await _app.CreateAdminAsync();
         var order = await _app.PlaceOrderAsync();
         await Send("payment_intent.payment_failed", order, eventId: "evt_first_failure");
         await Send("payment_intent.succeeded", order, eventId: "evt_then_success");
+        using var admin = await _app.AdminSessionAsync();
 
-        var page = await _client.GetStringAsync($"/orders/{order.PublicId}");
+        var page = (await admin.GetAsync($"/admin/orders/{order.PublicId}")).Html;
+        var customerPage = await _client.GetStringAsync($"/orders/{order.PublicId}");
 
-        Assert.Contains("<strong id=\"order-status\">Paid</strong>", page, StringComparison.Ordinal);
-        var failure = page.IndexOf("data-event=\"evt_first_failure\"", StringComparison.Ordinal);
-        var success = page.IndexOf("data-event=\"evt_then_success\"", StringComparison.Ordinal);
+        var failure = page.IndexOf("<strong>payment_intent.payment_failed</strong>", StringComparison.Ordinal);
+        var success = page.IndexOf("<strong>payment_intent.succeeded</strong>", StringComparison.Ordinal);
         Assert.True(failure > 0 && success > failure, "the timeline lists both events, oldest first");
         Assert.Contains("PaymentFailed → Paid", page, StringComparison.Ordinal);
+        Assert.Contains("<strong id=\"order-status\">Paid</strong>", customerPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("evt_then_success", customerPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("PaymentFailed → Paid", customerPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_prevented_dispute_ends_refunded_and_alarms_nobody()
+    {
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Shop:OperatorsEmail"] = "payments@shop.example.com" });
+        using var client = app.CreateClient();
+        var order = await app.PlaceOrderAsync();
+
+        await SendTo(client, order, "payment_intent.succeeded");
+        await SendTo(client, order, "charge.dispute.created", status: "prevented");
+        await SendTo(client, order, "charge.refunded");
+
+        await using var db = app.OpenDatabase();
+        var prevented = await db.Orders.SingleAsync();
+        Assert.Equal((OrderStatus.Refunded, order.Amount, (DateTimeOffset?)null), (prevented.Status, prevented.RefundedMinorUnits, prevented.DisputeEvidenceDueBy));
+        Assert.Equal([CustomerEmailKind.Receipt, CustomerEmailKind.Refund], await db.Outbox.OrderBy(m => m.Id).Select(m => m.Kind).ToListAsync());
+    }
+
+    [Fact]
+    public async Task An_inquiry_tells_the_operators_once_and_the_order_stays_paid_until_it_closes()
+    {
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Shop:OperatorsEmail"] = "payments@shop.example.com" });
+        using var client = app.CreateClient();
+        var order = await app.PlaceOrderAsync();
+
+        await SendTo(client, order, "payment_intent.succeeded");
+        await SendTo(client, order, "charge.dispute.created", status: "warning_needs_response");
+        await SendTo(client, order, "charge.dispute.updated", status: "warning_under_review", after: TimeSpan.FromSeconds(1));
+        DateTimeOffset? answerDue;
+        await using (var db = app.OpenDatabase())
+        {
+            var inquired = await db.Orders.SingleAsync();
+            Assert.Equal(OrderStatus.Paid, inquired.Status);
+            answerDue = inquired.DisputeEvidenceDueBy;
+        }
+
+        await SendTo(client, order, "charge.dispute.closed", status: "warning_closed", after: TimeSpan.FromSeconds(2));
+
+        await using var after = app.OpenDatabase();
+        var closed = await after.Orders.SingleAsync();
+        Assert.NotNull(answerDue);
+        Assert.Equal((OrderStatus.Paid, (DateTimeOffset?)null), (closed.Status, closed.DisputeEvidenceDueBy));
+        var notice = await after.Outbox.SingleAsync(m => m.Kind != CustomerEmailKind.Receipt);
+        Assert.Equal(CustomerEmailKind.DisputeInquiry, notice.Kind);
+        Assert.NotNull(notice.DueAt);
+    }
+
+    [Fact]
+    public async Task A_lost_dispute_appealed_is_disputed_again_with_a_notice_and_the_appeal_decides()
+    {
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Shop:OperatorsEmail"] = "payments@shop.example.com" });
+        using var client = app.CreateClient();
+        var order = await app.PlaceOrderAsync();
+        await SendTo(client, order, "payment_intent.succeeded");
+        await SendTo(client, order, "charge.dispute.created");
+        await SendTo(client, order, "charge.dispute.closed", after: TimeSpan.FromSeconds(1));
+
+        await SendTo(client, order, "charge.dispute.updated", status: "appeal_needs_response", after: TimeSpan.FromSeconds(2));
+        OrderStatus appealed;
+        await using (var db = app.OpenDatabase())
+        {
+            appealed = (await db.Orders.SingleAsync()).Status;
+        }
+
+        await SendTo(client, order, "charge.dispute.closed.won", after: TimeSpan.FromSeconds(3));
+
+        await using var after = app.OpenDatabase();
+        Assert.Equal(OrderStatus.Disputed, appealed);
+        Assert.Equal(OrderStatus.DisputeWon, (await after.Orders.SingleAsync()).Status);
+        Assert.Equal([CustomerEmailKind.DisputeOpened, CustomerEmailKind.DisputeAppeal],
+            await after.Outbox.Where(m => m.Kind != CustomerEmailKind.Receipt).OrderBy(m => m.Id).Select(m => m.Kind).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_mismatched_payment_refunded_in_full_leaves_needs_review_as_refunded()
+    {
+        var order = await _app.PlaceOrderAsync();
+        await Send("payment_intent.succeeded", order, amount: order.Amount - 100);
+        var reviewed = await StatusAsync();
+
+        await Send("charge.refunded", order, refunded: order.Amount - 100, amount: order.Amount - 100);
+
+        Assert.Equal(OrderStatus.NeedsReview, reviewed);
+        Assert.Equal(OrderStatus.Refunded, await StatusAsync());
+    }
+
+    /// <summary>A dispute fixture with another status, created <paramref name="after"/> now: Stripe's statuses of one dispute come in time order.</summary>
+    private static async Task SendTo(HttpClient client, PlacedOrder order, string fixture, string? status = null, TimeSpan? after = null)
+    {
+        var json = StripeWebhooks.Event(fixture.StartsWith("charge.dispute.updated", StringComparison.Ordinal) ? "charge.dispute.created" : fixture,
+            order.PaymentIntentId, order.Amount, order.Currency, order.PublicId, change: e =>
+            {
+                if (fixture.StartsWith("charge.dispute.updated", StringComparison.Ordinal))
+                {
+                    e["type"] = "charge.dispute.updated";
+                }
+
+                if (status is not null)
+                {
+                    e["data"]!["object"]!["status"] = status;
+                }
+
+                if (after is { } later)
+                {
+                    e["created"] = DateTimeOffset.UtcNow.Add(later).ToUnixTimeSeconds();
+                }
+            });
+        Assert.Equal(HttpStatusCode.OK, await StripeWebhooks.SendAsync(client, json));
     }
 
     [Fact]
@@ -274,9 +389,9 @@ public sealed class WebhookOrderTests : IDisposable
         Assert.Equal(OrderStatus.AwaitingPayment, await StatusAsync());
     }
 
-    private async Task Send(string fixture, PlacedOrder order, long? refunded = null, string? eventId = null, TimeSpan? createdAgo = null)
+    private async Task Send(string fixture, PlacedOrder order, long? refunded = null, string? eventId = null, TimeSpan? createdAgo = null, long? amount = null)
     {
-        var json = StripeWebhooks.Event(fixture, order.PaymentIntentId, order.Amount, order.Currency, order.PublicId, eventId, e =>
+        var json = StripeWebhooks.Event(fixture, order.PaymentIntentId, amount ?? order.Amount, order.Currency, order.PublicId, eventId, e =>
         {
             if (refunded is { } amount)
             {

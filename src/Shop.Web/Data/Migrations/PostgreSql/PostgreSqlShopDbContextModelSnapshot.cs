@@ -499,6 +499,9 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                     b.Property<long>("RefundedMinorUnits")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ReviewAcceptedMinorUnits")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -484,6 +484,9 @@ namespace Shop.Web.Data.Migrations.Sqlite
                     b.Property<long>("RefundedMinorUnits")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ReviewAcceptedMinorUnits")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
