@@ -117,13 +117,15 @@ fi
 servers=""
 for i in $(seq 1 "$instances"); do
   instance_port=$((first_instance_port + i - 1))
-  # The content root is the published folder (wwwroot), whatever folder this script runs from.
-  (cd "$dir/shop" && exec env "${settings[@]}" ASPNETCORE_URLS="http://127.0.0.1:$instance_port" dotnet Shop.Web.dll) >"$dir/shop-$i.log" 2>&1 &
+  # The content root is the published folder (wwwroot), whatever folder this script runs from. Each instance has a
+  # HOME of its own, as on machines of their own: nothing in a home folder (such as a key ring) is shared between them.
+  mkdir -p "$dir/home-$i"
+  (cd "$dir/shop" && exec env "${settings[@]}" HOME="$dir/home-$i" ASPNETCORE_URLS="http://127.0.0.1:$instance_port" dotnet Shop.Web.dll) >"$dir/shop-$i.log" 2>&1 &
   pids+=($!)
   servers+="        server 127.0.0.1:$instance_port;"$'\n'
   if [ "$i" -eq 1 ]; then
-    # The first instance migrates the empty database and writes the data-protection key ring before the others start,
-    # so they all share one key (antiforgery tokens from one instance are valid on the next).
+    # The first instance migrates the empty database and writes the data-protection key to it before the others start,
+    # so they all read that one key instead of each making its own at once (antiforgery tokens from one are valid on the next).
     wait_for "http://127.0.0.1:$instance_port/" "$dir/shop-1.log"
   fi
 done

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -14,9 +15,10 @@ namespace Shop.Web.Data;
 /// <summary>
 /// The shop's one EF model. Each database provider has its own subclass only so that it has its own migrations and
 /// snapshot (<see cref="SqliteShopDbContext"/>, <see cref="PostgreSqlShopDbContext"/>); everything else asks for this type.
-/// It holds the admin area's Identity tables too (users, roles), so one database and one migration set serve both.
+/// It holds the admin area's Identity tables too (users, roles), so one database and one migration set serve both, and
+/// the data-protection keys every instance shares (Security/DataProtectionKeys).
 /// </summary>
-public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser, IdentityRole, string>(options)
+public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
     public DbSet<Product> Products => Set<Product>();
 
@@ -39,6 +41,8 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
     public DbSet<CatchUpCheckpoint> CatchUpCheckpoints => Set<CatchUpCheckpoint>();
 
     public DbSet<RefundRequest> RefundRequests => Set<RefundRequest>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

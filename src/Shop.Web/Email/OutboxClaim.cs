@@ -4,29 +4,32 @@ using Shop.Web.Data;
 namespace Shop.Web.Email;
 
 /// <summary>
-/// A batch of due outbox rows that one sender pass holds for <see cref="SmtpOptions.LeaseDuration"/>: their LockedBy is
-/// its token. The claim is committed on its own, before any SMTP work; if the instance dies, the rows are free to
-/// another once the lease ends. Rows are found by <see cref="Token"/>; <see cref="ReleaseAsync"/> frees what is left.
+/// A batch of due outbox rows that one sender pass holds: their LockedBy is its token, their LockedUntil the lease's end.
+/// The claim is committed on its own, before any SMTP work. While the pass sends, <see cref="RenewAsync"/> (the
+/// sender's heartbeat) moves the lease on, so the lease can be short: if the instance dies, the rows are free to another
+/// at most <see cref="SmtpOptions.LeaseDuration"/> after its last heartbeat. <see cref="ReleaseAsync"/> frees what is left.
+/// Rows are addressed by their ids (the primary key), never by a scan for the token.
 /// </summary>
 public sealed class OutboxClaim
 {
     private readonly TimeProvider _time;
-    private readonly long _takenAt;
     private readonly TimeSpan _lease;
+    private long _renewedAt;
 
-    private OutboxClaim(string token, int count, TimeProvider time, long takenAt, TimeSpan lease)
+    private OutboxClaim(string token, IReadOnlyList<Guid> ids, TimeProvider time, long takenAt, TimeSpan lease)
     {
         Token = token;
-        Count = count;
+        Ids = ids;
         _time = time;
-        _takenAt = takenAt;
+        _renewedAt = takenAt;
         _lease = lease;
     }
 
     public string Token { get; }
 
-    public int Count { get; }
+    public IReadOnlyList<Guid> Ids { get; }
 
+    public int Count => Ids.Count;
     /// <summary>
     /// Claims up to <paramref name="batchSize"/> due rows not held by anyone. Null when none is free.
     /// On PostgreSQL the lease is set and checked in the database's time (<c>now()</c>), so instances whose clocks
@@ -44,17 +47,43 @@ public sealed class OutboxClaim
         // Taken before the claim: the lease started no earlier than this, so a deadline counted from here is never late.
         var takenAt = time.GetTimestamp();
         var now = time.GetUtcNow();
-        var count = db.Database.IsNpgsql()
+        var ids = db.Database.IsNpgsql()
             ? await TakeOnPostgreSqlAsync(db, token, batchSize, lease, now, cancellationToken)
             : await TakeOnSqliteAsync(db, token, batchSize, lease, now, cancellationToken);
-        return count == 0 ? null : new OutboxClaim(token, count, time, takenAt, lease);
+        return ids.Count == 0 ? null : new OutboxClaim(token, ids, time, takenAt, lease);
     }
 
     /// <summary>
     /// Whether the lease ends within <paramref name="margin"/>: past it another instance may take the rows over. Measured
     /// as time elapsed since the claim, which means the same on either clock.
     /// </summary>
-    public bool EndsWithin(TimeSpan margin) => _time.GetElapsedTime(_takenAt) + margin >= _lease;
+    public bool EndsWithin(TimeSpan margin) => _time.GetElapsedTime(Volatile.Read(ref _renewedAt)) + margin >= _lease;
+
+    /// <summary>
+    /// Moves the lease's end to a full <see cref="SmtpOptions.LeaseDuration"/> from now, for the rows this claim still
+    /// holds (sent ones are no longer its). Called from the heartbeat, on a context of its own, while the pass sends.
+    /// </summary>
+    public async Task RenewAsync(ShopDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        // Taken before the statement, as for the claim: a deadline counted from here is never late.
+        var renewedAt = _time.GetTimestamp();
+        var ids = Ids.ToArray();
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE "Outbox" SET "LockedUntil" = now() + {_lease} WHERE "Id" = ANY({ids}) AND "LockedBy" = {Token}
+                """, cancellationToken);
+        }
+        else
+        {
+            var leaseUntil = _time.GetUtcNow() + _lease;
+            await db.Outbox.Where(m => ids.Contains(m.Id) && m.LockedBy == Token)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, leaseUntil), cancellationToken);
+        }
+
+        Volatile.Write(ref _renewedAt, renewedAt);
+    }
 
     /// <summary>
     /// Frees the rows this claim still holds (not sent yet, or not recorded), for the next pass of any instance rather
@@ -63,17 +92,19 @@ public sealed class OutboxClaim
     public Task ReleaseAsync(ShopDbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.Outbox.Where(m => m.LockedBy == Token)
+        var ids = Ids.ToArray();
+        return db.Outbox.Where(m => ids.Contains(m.Id) && m.LockedBy == Token)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, (string?)null).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null),
                 CancellationToken.None);
     }
 
-    private static async Task<int> TakeOnPostgreSqlAsync(ShopDbContext db, string token, int batchSize, TimeSpan lease, DateTimeOffset now,
+    private static async Task<List<Guid>> TakeOnPostgreSqlAsync(ShopDbContext db, string token, int batchSize, TimeSpan lease, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        // One statement, so one transaction of its own: committed before the first SMTP byte. Rows another claimer has
-        // locked at this moment are skipped, not waited for; the lease conditions are checked under the row lock.
-        return await db.Database.ExecuteSqlAsync($"""
+        // One statement, so one transaction of its own and one round trip: committed before the first SMTP byte, and
+        // it returns the ids it claimed. Rows another claimer has locked at this moment are skipped, not waited for; the
+        // lease conditions are checked under the row lock.
+        return await db.Database.SqlQuery<Guid>($"""
             WITH due AS (
                 SELECT "Id" FROM "Outbox"
                 WHERE "Status" = {nameof(OutboxStatus.Pending)} AND "NextAttemptAt" <= {now}
@@ -83,23 +114,27 @@ public sealed class OutboxClaim
                 FOR UPDATE SKIP LOCKED)
             UPDATE "Outbox" AS o SET "LockedBy" = {token}, "LockedUntil" = now() + {lease}
             FROM due WHERE o."Id" = due."Id"
-            """, cancellationToken);
+            RETURNING o."Id" AS "Value"
+            """).ToListAsync(cancellationToken);
     }
 
-    private static async Task<int> TakeOnSqliteAsync(ShopDbContext db, string token, int batchSize, TimeSpan lease, DateTimeOffset now,
+    private static async Task<List<Guid>> TakeOnSqliteAsync(ShopDbContext db, string token, int batchSize, TimeSpan lease, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var due = await Due(db.Outbox, now).OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(batchSize).ToListAsync(cancellationToken);
         if (due.Count == 0)
         {
-            return 0;
+            return due;
         }
 
         // The conditions are repeated in the UPDATE itself, not only in the SELECT above: should a second process race
         // for a row, the database re-checks them on the row it is about to change, so only one claim succeeds.
         var leaseUntil = now + lease;
-        return await Due(db.Outbox.Where(m => due.Contains(m.Id)), now)
+        var claimed = await Due(db.Outbox.Where(m => due.Contains(m.Id)), now)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, token).SetProperty(m => m.LockedUntil, leaseUntil), cancellationToken);
+        return claimed == due.Count
+            ? due
+            : await db.Outbox.Where(m => due.Contains(m.Id) && m.LockedBy == token).Select(m => m.Id).ToListAsync(cancellationToken);
     }
 
     private static IQueryable<OutboxMessage> Due(IQueryable<OutboxMessage> outbox, DateTimeOffset now) =>

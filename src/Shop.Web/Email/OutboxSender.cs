@@ -1,3 +1,4 @@
+using System.Data.Common;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,8 @@ namespace Shop.Web.Email;
 
 /// <summary>
 /// Sends the outbox's due messages over SMTP. Each batch is claimed with a lease first (<see cref="OutboxClaim"/>: only
-/// rows no one holds), so several shop instances on one database never send the same row at once; a batch goes
+/// rows no one holds), so several shop instances on one database never send the same row at once; a heartbeat renews the
+/// lease while the batch is sent, so a dead instance's rows wait at most one lease for another; a batch goes
 /// over one SMTP connection; each message is marked sent as soon as the server accepted it, in a commit that overlaps the
 /// next sends (<see cref="SentRecorder"/>), so a crash re-sends at most <see cref="SentRecorder.Window"/> messages, each with
 /// its Message-Id. When the server cannot be reached or refuses our login,
@@ -58,9 +60,13 @@ public sealed class OutboxSender(
             return 0;
         }
 
+        using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = KeepClaimAsync(claim, smtp.LeaseDuration, heartbeatStop.Token);
         try
         {
-            var rows = await db.Outbox.AsNoTracking().Where(m => m.LockedBy == claim.Token).OrderBy(m => m.NextAttemptAt).ToListAsync(cancellationToken);
+            var ids = claim.Ids.ToArray();
+            var rows = await db.Outbox.AsNoTracking().Where(m => ids.Contains(m.Id) && m.LockedBy == claim.Token).OrderBy(m => m.NextAttemptAt)
+                .ToListAsync(cancellationToken);
             var orderIds = rows.Select(m => m.OrderId).Distinct().ToList();
             var orders = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
             // The "sent" commits get a context of their own, so that they can run while this one's connection sends.
@@ -71,9 +77,41 @@ public sealed class OutboxSender(
         }
         finally
         {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
             // Whatever this batch did not get to (stopping, lease running out, a crash of the loop) is free again at once
             // rather than when the lease expires.
             await claim.ReleaseAsync(db);
+        }
+    }
+
+    /// <summary>
+    /// The claim's heartbeat: renews the lease every quarter of it until the batch ends, on a context of its own (the
+    /// batch's is busy). A renewal that fails is retried at the next beat; if they keep failing the batch stops by itself
+    /// before the lease ends (<see cref="OutboxClaim.EndsWithin"/>), so no other instance can take a row it is sending.
+    /// </summary>
+    private async Task KeepClaimAsync(OutboxClaim claim, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(lease / 4, time, cancellationToken);
+                try
+                {
+                    await claim.RenewAsync(db, cancellationToken);
+                }
+                catch (Exception ex) when (ex is DbException or TimeoutException && !cancellationToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "The lease of an outbox batch ({Count} emails) could not be renewed", claim.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The batch ended.
         }
     }
 
@@ -90,7 +128,8 @@ public sealed class OutboxSender(
                 using var activity = ShopTelemetry.Source.StartActivity("email send");
                 activity?.SetTag(ShopTelemetry.EmailKindTag, KindName(row.Kind)).SetTag(ShopTelemetry.OrderIdTag, orders[row.OrderId].PublicId)
                     .SetTag("shop.outbox.id", row.Id);
-                if (claim.EndsWithin(smtp.Timeout * 2))
+                // Only when heartbeats failed: a message started now must be through before another instance may take it.
+                if (claim.EndsWithin(smtp.Timeout))
                 {
                     logger.LogWarning("The outbox batch's lease runs out; {Count} messages are left for the next batch", rows.Count - i);
                     return;

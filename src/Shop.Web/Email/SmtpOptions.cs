@@ -59,10 +59,11 @@ public sealed class SmtpOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// How long a claimed batch belongs to one shop instance; if it dies, another instance takes the rows after this
-    /// (counted by the database's clock on PostgreSQL, so instances' clocks need not agree).
+    /// How long a claimed batch belongs to one shop instance without a heartbeat; the sender renews it every quarter of
+    /// this while it sends. If the instance dies, another takes the rows at most this long after the last heartbeat (plus
+    /// its <see cref="PollInterval"/>); counted by the database's clock on PostgreSQL, so instances' clocks need not agree.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
@@ -174,11 +175,12 @@ public sealed class SmtpOptions
                 errors.Add("Smtp:RetryMaxDelay must be at least Smtp:RetryBaseDelay.");
             }
 
-            // A batch stops before its lease could run out mid-message; a lease shorter than a connect plus a send
-            // would let another instance claim the rows while this one is still sending them.
-            if (options.LeaseDuration < options.Timeout * 4)
+            // Renewed every quarter lease, a batch always has three quarters of it left, more than the Timeout a message
+            // may take; should renewals fail, the batch stops a Timeout before the end, so no other instance takes a row
+            // while this one is still sending it.
+            if (options.LeaseDuration < options.Timeout * 2)
             {
-                errors.Add("Smtp:LeaseDuration must be at least four times Smtp:Timeout.");
+                errors.Add("Smtp:LeaseDuration must be at least twice Smtp:Timeout.");
             }
         }
 

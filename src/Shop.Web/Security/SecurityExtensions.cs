@@ -18,6 +18,7 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettings.Validator>();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSettings.Apply>();
 
+        builder.AddSharedDataProtectionKeys();
         builder.Services.AddSingleton(ShopCookies.For(builder.Environment, builder.Configuration));
         builder.Services.AddOptions<AntiforgeryOptions>()
             .Configure<ShopCookies>((antiforgery, cookies) => cookies.Apply(antiforgery.Cookie, "shop_antiforgery"));
