@@ -16,6 +16,9 @@ using Shop.Web.Payments.Reconciliation;
 using Shop.Web.Payments.Webhooks;
 using Shop.Web.Security;
 
+// A setting that stops the start is printed as one short message naming every failing key, with exit code 1.
+ConfigurationErrors.ReportAtExit();
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Shop-wide settings (the currency), checked before the first request.
@@ -54,6 +57,9 @@ if (AdminCommand.IsInvoked(args))
     Environment.ExitCode = await AdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, CancellationToken.None);
     return;
 }
+
+// Every setting checked together before the pipeline reads any: a start with several mistakes names them all.
+ConfigurationErrors.ThrowIfAny(app.Services);
 
 app.UseTrustedProxies();
 

@@ -35,35 +35,39 @@ public sealed class ShopOptions
     {
         public ValidateOptionsResult Validate(string? name, ShopOptions options)
         {
+            // Every error at once: a start names all of them, not one per attempt.
+            var errors = new List<string>();
             if (!environment.IsLocal() && string.IsNullOrWhiteSpace(configuration[$"{SectionName}:{nameof(PublicBaseUrl)}"]))
             {
-                return ValidateOptionsResult.Fail($"Shop:PublicBaseUrl is required in {environment.EnvironmentName}, for example \"https://shop.example.com\": return URLs and email links are built from it.");
+                errors.Add($"Shop:PublicBaseUrl is required in {environment.EnvironmentName}, for example \"https://shop.example.com\": return URLs and email links are built from it.");
             }
 
             if (options.CartLifetime < TimeSpan.FromHours(1) || options.CartLifetime > TimeSpan.FromDays(365))
             {
-                return ValidateOptionsResult.Fail("Shop:CartLifetime must be between 01:00:00 and 365.00:00:00 (default 30.00:00:00).");
+                errors.Add("Shop:CartLifetime must be between 01:00:00 and 365.00:00:00 (default 30.00:00:00).");
             }
 
             if (!options.PublicBaseUrl.IsAbsoluteUri || options.PublicBaseUrl.Scheme is not ("http" or "https")
                 || !string.IsNullOrEmpty(options.PublicBaseUrl.Query) || !string.IsNullOrEmpty(options.PublicBaseUrl.Fragment))
             {
-                return ValidateOptionsResult.Fail($"Shop:PublicBaseUrl must be an absolute http(s) URL without query, such as \"https://shop.example.com\"; it is \"{options.PublicBaseUrl}\".");
+                errors.Add($"Shop:PublicBaseUrl must be an absolute http(s) URL without query, such as \"https://shop.example.com\"; it is \"{options.PublicBaseUrl}\".");
             }
 
             if (!Money.IsCurrencyCode(options.Currency))
             {
-                return ValidateOptionsResult.Fail($"Shop:Currency must be a three-letter ISO 4217 code such as \"usd\"; it is \"{options.Currency}\".");
+                errors.Add($"Shop:Currency must be a three-letter ISO 4217 code such as \"usd\"; it is \"{options.Currency}\".");
+            }
+            else if (!CatalogSeed.Currencies.Contains(options.Currency))
+            {
+                errors.Add($"Shop:Currency \"{options.Currency}\" has no demo catalog prices; use one of {string.Join(", ", CatalogSeed.Currencies)}.");
             }
 
             if (!string.IsNullOrWhiteSpace(options.OperatorsEmail) && !MimeKit.MailboxAddress.TryParse(options.OperatorsEmail, out _))
             {
-                return ValidateOptionsResult.Fail($"Shop:OperatorsEmail must be an email address such as \"payments@shop.example.com\"; it is \"{options.OperatorsEmail}\".");
+                errors.Add($"Shop:OperatorsEmail must be an email address such as \"payments@shop.example.com\"; it is \"{options.OperatorsEmail}\".");
             }
 
-            return CatalogSeed.Currencies.Contains(options.Currency)
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail($"Shop:Currency \"{options.Currency}\" has no demo catalog prices; use one of {string.Join(", ", CatalogSeed.Currencies)}.");
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
     }
 }

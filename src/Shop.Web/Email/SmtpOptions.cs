@@ -89,7 +89,12 @@ public sealed class SmtpOptions
             {
                 if (environment.IsProduction())
                 {
-                    errors.Add("Smtp:Host is required in Production: without it no receipt or payment email reaches a customer.");
+                    errors.Add("Smtp:Host is required in Production, for example smtp.example.com: without it no receipt or payment email reaches a customer.");
+                    // Named now too, so that fixing the host does not reveal the next missing key only at the next start.
+                    if (string.IsNullOrWhiteSpace(options.From.Address))
+                    {
+                        errors.Add("Smtp:From:Address is required in Production, for example shop@example.com.");
+                    }
                 }
             }
             else

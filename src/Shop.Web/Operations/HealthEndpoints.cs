@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Shop.Web.Admin;
+using Shop.Web.Payments.Reconciliation;
+using Shop.Web.Security;
 
 namespace Shop.Web.Operations;
 
@@ -11,8 +14,9 @@ public static class HealthEndpoints
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>
-    /// /health/live (the process answers) and /health/ready (database, event writer, outbox, reconciliation; SMTP as Degraded).
-    /// None of them calls Stripe: a Stripe outage must not take every instance out of the load balancer at once.
+    /// /health/live (the process answers) and /health/ready (database, event writer, outbox, reconciliation, catch-up, Stripe's last
+    /// answers; SMTP as Degraded). None of them calls Stripe: a Stripe outage must not take every instance out of the load
+    /// balancer at once; only a key Stripe rejects, which no retry mends, fails readiness.
     /// </summary>
     public static IHostApplicationBuilder AddShopHealthChecks(this IHostApplicationBuilder builder)
     {
@@ -22,7 +26,11 @@ public static class HealthEndpoints
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<EventWriterHealthCheck>("event-writer", tags: [ReadyTag])
             .AddCheck<OutboxHealthCheck>("outbox", tags: [ReadyTag])
-            .AddCheck<ReconciliationHealthCheck>("reconciliation", tags: [ReadyTag])
+            .Add(new HealthCheckRegistration("reconciliation",
+                services => StripeWorkerHealthCheck.Create(services, PaymentReconciler.WorkerName, settings => settings.Interval), HealthStatus.Unhealthy, [ReadyTag]))
+            .Add(new HealthCheckRegistration("event-catch-up",
+                services => StripeWorkerHealthCheck.Create(services, EventCatchUp.WorkerName, settings => settings.CatchUpInterval), HealthStatus.Unhealthy, [ReadyTag]))
+            .AddCheck<StripeHealthCheck>("stripe", tags: [ReadyTag])
             .Add(new HealthCheckRegistration("smtp", services => services.GetRequiredService<SmtpHealthCheck>(), HealthStatus.Degraded, [ReadyTag]));
         return builder;
     }
@@ -41,7 +49,14 @@ public static class HealthEndpoints
     {
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
-        var body = new
+        // Hosts, error texts and migration names help an attacker as much as an operator: only admins and probes on this machine see them.
+        object body = !context.IsFromThisMachine() && !context.User.IsInRole(AdminExtensions.AdminRole)
+            ? new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString() }),
+            }
+            : new
         {
             status = report.Status.ToString(),
             totalMilliseconds = Math.Round(report.TotalDuration.TotalMilliseconds, 1),

@@ -47,38 +47,41 @@ public sealed class PaymentGateway
 {
     private readonly PaymentIntentService? _paymentIntents;
     private readonly ILogger<PaymentGateway> _logger;
+    private readonly bool _stripeSendsReceipts;
 
-    public PaymentGateway(StripeConnection stripe, ILogger<PaymentGateway> logger)
+    public PaymentGateway(StripeConnection stripe, IOptions<StripeOptions> options, ILogger<PaymentGateway> logger)
     {
         _logger = logger;
+        _stripeSendsReceipts = options.Value.SendReceiptEmails;
         _paymentIntents = stripe.Client is { } client ? new PaymentIntentService(client) : null;
     }
 
     public bool IsConfigured => _paymentIntents is not null;
 
     /// <summary>What a creation sends for this order, and so what its idempotency key covers.</summary>
-    public static PaymentIntentCreateOptions CreationParameters(Order order) => new()
+    /// <param name="stripeSendsReceipts">Stripe:SendReceiptEmails: with receipt_email set, Stripe emails its own receipts in live mode.</param>
+    public static PaymentIntentCreateOptions CreationParameters(Order order, bool stripeSendsReceipts = false) => new()
     {
         Amount = order.TotalMinorUnits,
         Currency = order.Currency,
         AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
         Metadata = new Dictionary<string, string> { ["order_id"] = order.PublicId },
-        ReceiptEmail = order.CustomerEmail,
+        ReceiptEmail = stripeSendsReceipts ? order.CustomerEmail : null,
         Description = $"Shop order {order.PublicId}",
     };
 
     public Task<GatewayResult> CreatePaymentIntentAsync(Order order, CancellationToken cancellationToken)
     {
-        var create = CreationParameters(order);
+        var create = CreationParameters(order, _stripeSendsReceipts);
         var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentCreation(order, create) };
         return CallAsync("create PaymentIntent", order, service => service.CreateAsync(create, request, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Sends the order's amount and email to its PaymentIntent. Stripe refuses (unexpected state) once the payment has started.</summary>
+    /// <summary>Sends the order's amount (and email, when Stripe sends receipts) to its PaymentIntent. Stripe refuses (unexpected state) once the payment has started.</summary>
     public Task<GatewayResult> UpdatePaymentIntentAsync(Order order, int revision, CancellationToken cancellationToken)
     {
         var paymentIntentId = order.PaymentIntentId ?? throw new InvalidOperationException($"Order {order.PublicId} has no PaymentIntent.");
-        var update = new PaymentIntentUpdateOptions { Amount = order.TotalMinorUnits, ReceiptEmail = order.CustomerEmail };
+        var update = new PaymentIntentUpdateOptions { Amount = order.TotalMinorUnits, ReceiptEmail = _stripeSendsReceipts ? order.CustomerEmail : null };
         var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentUpdate(order, paymentIntentId, revision, update) };
         return CallAsync("update PaymentIntent", order, service => service.UpdateAsync(paymentIntentId, update, request, cancellationToken), cancellationToken);
     }

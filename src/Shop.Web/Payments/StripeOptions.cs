@@ -27,6 +27,12 @@ public sealed class StripeOptions
     /// <summary>How long one API request may take before the customer is told to try again.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether PaymentIntents carry the customer's email as receipt_email, so that Stripe emails its own receipts (and refund
+    /// receipts) in live mode. Off by default: the shop sends its own, and a customer should get one receipt, not two.
+    /// </summary>
+    public bool SendReceiptEmails { get; set; }
+
     /// <summary>Signing secrets (whsec_...) of every endpoint that may deliver here: the Dashboard endpoint's, the Stripe
     /// CLI's, and the old one during a rotation. An event signed with any of them is accepted.</summary>
     public string[] WebhookSecrets { get; set; } = [];

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Shop.Web.Security;
 
-/// <summary>The "RateLimiting" configuration section: how many orders and PaymentIntents one client may create.</summary>
+/// <summary>The "RateLimiting" configuration section: how many orders and PaymentIntents one client may create, and how often it may try to sign in.</summary>
 public sealed class RateLimitingOptions
 {
     public const string SectionName = "RateLimiting";
@@ -13,4 +13,14 @@ public sealed class RateLimitingOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "RateLimiting:CheckoutWindow must be between 00:00:01 and 1.00:00:00.")]
     public TimeSpan CheckoutWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Admin sign-in attempts allowed per client address per window, besides the account lockout: one address cannot guess
+    /// passwords quickly, nor keep a known admin locked out on its own.
+    /// </summary>
+    [Range(1, 10_000, ErrorMessage = "RateLimiting:LoginPermitLimit must be between 1 and 10000.")]
+    public int LoginPermitLimit { get; set; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "RateLimiting:LoginWindow must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -29,24 +30,29 @@ public static class SecurityExtensions
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (context, _) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };
 
-            // Only the requests that create orders and PaymentIntents are limited, per client address, against card testing.
+            // Per client address: requests that create orders and PaymentIntents (against card testing) and admin sign-ins.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (!IsPaymentCreation(context.Request))
+                var limited = Limited(context.Request);
+                if (limited is null)
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
                 var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+                var (permits, window) = limited == Checkout
+                    ? (options.CheckoutPermitLimit, options.CheckoutWindow)
+                    : (options.LoginPermitLimit, options.LoginWindow);
                 var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter("checkout:" + client, _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter(limited + ":" + client, _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = options.CheckoutPermitLimit,
-                    Window = options.CheckoutWindow,
+                    PermitLimit = permits,
+                    Window = window,
                     QueueLimit = 0,
                 });
             });
@@ -65,6 +71,14 @@ public static class SecurityExtensions
     public static IApplicationBuilder UseShopSecurity(this IApplicationBuilder app) =>
         app.UseMiddleware<SecurityHeaders>().UseRateLimiter();
 
-    private static bool IsPaymentCreation(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/checkout", StringComparison.OrdinalIgnoreCase);
+    private const string Checkout = "checkout";
+
+    private const string Login = "login";
+
+    /// <summary>Which limit a request counts against, if any.</summary>
+    private static string? Limited(HttpRequest request) =>
+        !HttpMethods.IsPost(request.Method) ? null
+        : request.Path.StartsWithSegments("/checkout", StringComparison.OrdinalIgnoreCase) ? Checkout
+        : request.Path.StartsWithSegments("/admin/login", StringComparison.OrdinalIgnoreCase) ? Login
+        : null;
 }

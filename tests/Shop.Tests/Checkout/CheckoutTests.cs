@@ -27,7 +27,6 @@ public sealed class CheckoutTests : IDisposable
         Assert.Equal("usd", request.Form["currency"]);
         Assert.Equal("true", request.Form["automatic_payment_methods[enabled]"]);
         Assert.Equal(page.OrderPublicId, request.Form["metadata[order_id]"]);
-        Assert.Equal("ada@example.com", request.Form["receipt_email"]);
         Assert.Matches($"^shop-{page.OrderPublicId}-pi-create-1-[0-9a-f]{{16}}$", request.IdempotencyKey);
         Assert.Equal("Bearer sk_test_fake_key_for_tests", request.Authorization);
 
@@ -38,6 +37,29 @@ public sealed class CheckoutTests : IDisposable
         Assert.StartsWith("pi_", order.PaymentIntentId, StringComparison.Ordinal);
         Assert.Equal(2, order.Lines.Count);
         Assert.Contains(order.Lines, l => l.ProductName == "Canvas tote" && l.Quantity == 2 && l.UnitPriceMinorUnits == 2400);
+    }
+
+    [Fact]
+    public async Task The_payment_intent_carries_no_receipt_email_so_stripe_sends_no_second_receipt()
+    {
+        using var session = _app.NewSession();
+        await session.AddToCartAsync("brass-pen");
+
+        await session.CheckoutAsync();
+
+        Assert.False(Assert.Single(_stripe.PaymentIntentCreations).Form.ContainsKey("receipt_email"));
+    }
+
+    [Fact]
+    public async Task A_shop_that_wants_stripes_receipts_sends_the_customers_email_as_receipt_email()
+    {
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Stripe:SendReceiptEmails"] = "true" });
+        using var session = app.NewSession();
+        await session.AddToCartAsync("brass-pen");
+
+        await session.CheckoutAsync();
+
+        Assert.Equal("ada@example.com", Assert.Single(_stripe.PaymentIntentCreations).Form["receipt_email"]);
     }
 
     [Fact]

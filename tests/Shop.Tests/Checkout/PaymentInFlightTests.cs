@@ -120,7 +120,12 @@ public sealed class PaymentInFlightTests : IDisposable
     [Fact]
     public async Task A_timeout_then_a_corrected_email_reaches_the_payment_page()
     {
-        using var app = new ShopApp(_stripe, new Dictionary<string, string?> { ["Stripe:RequestTimeout"] = "00:00:02" });
+        // With receipt_email sent, the corrected email is a parameter Stripe holds the first key to.
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?>
+        {
+            ["Stripe:RequestTimeout"] = "00:00:02",
+            ["Stripe:SendReceiptEmails"] = "true",
+        });
         using var session = app.NewSession();
         await session.AddToCartAsync("brass-pen");
         // Longer than Stripe:RequestTimeout: the shop gives up, but Stripe has the request and keeps its key.

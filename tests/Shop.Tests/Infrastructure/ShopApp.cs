@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -33,6 +34,7 @@ public sealed class ShopApp : WebApplicationFactory<Program>
         {
             ["Shop:Currency"] = "usd",
             ["RateLimiting:CheckoutPermitLimit"] = "1000",
+            ["RateLimiting:LoginPermitLimit"] = "1000",
             ["Stripe:WebhookSecrets:0"] = StripeWebhooks.Secret,
             // Integration tests choose their Stripe (WireMock) themselves; browser tests switch the emulators on.
             ["OfflineMode:Enabled"] = "false",
@@ -98,6 +100,10 @@ public sealed class ShopApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        // The in-process test server has no socket and so no client address; its requests come from this machine, as a
+        // client of 127.0.0.1 would. A test behind a proxy says so with X-Forwarded-For, or listens on a real socket.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, LoopbackClient>());
+
         if (_testServices is not null)
         {
             builder.ConfigureTestServices(_testServices);
@@ -144,6 +150,20 @@ public sealed class ShopApp : WebApplicationFactory<Program>
             }
         }
     }
+}
+
+/// <summary>Gives a request without a client address (the in-process test server's) the loopback address.</summary>
+internal sealed class LoopbackClient : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 /// <summary>The host's own lifetime, entered only once <paramref name="go"/> completes.</summary>

@@ -22,6 +22,8 @@ namespace Shop.Tests.Infrastructure;
 /// </summary>
 public sealed partial class StripeStub : IDisposable
 {
+    private static readonly Guid s_keyRejection = Guid.Parse("5d1c6c1e-0000-4000-8000-000000000401");
+
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly ConcurrentDictionary<string, PaymentIntentState> _paymentIntents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _idempotencyKeys = new(StringComparer.Ordinal);
@@ -158,6 +160,22 @@ public sealed partial class StripeStub : IDisposable
 
     public int RetrievesOf(string paymentIntentId) =>
         Requests.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/payment_intents/" + paymentIntentId);
+
+    /// <summary>
+    /// Every request is refused as Stripe refuses a revoked key (401) or a restricted key without the right permissions (403),
+    /// its message naming part of the key as Stripe's does, until <see cref="AcceptKey"/>.
+    /// </summary>
+    public void RejectKey(HttpStatusCode status)
+    {
+        var message = status == HttpStatusCode.Unauthorized
+            ? "Invalid API Key provided: sk_test_****************ests"
+            : "The provided key 'rk_test_****************ests' does not have the required permissions for this endpoint.";
+        // Before every other mapping (the lowest number wins), including ones a test adds later.
+        _server.Given(Request.Create().WithPath(new WildcardMatcher("/v1/*")).UsingAnyMethod()).WithGuid(s_keyRejection).AtPriority(-1000)
+            .RespondWith(Response.Create().WithCallback(_ => Error(new Failure(status, "invalid_request_error", null, message))));
+    }
+
+    public void AcceptKey() => _server.DeleteMapping(s_keyRejection);
 
     /// <summary>Every PaymentIntent POST fails with this status and a Stripe error body.</summary>
     public void FailWith(HttpStatusCode status, string type = "api_error", string? code = null) =>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 using Shop.Web.BackgroundWork;
 using Shop.Web.Payments.Events;
@@ -124,8 +125,10 @@ public sealed class HealthTests : IDisposable
         Assert.Equal($"127.0.0.1:{port}", smtp.GetProperty("data").GetProperty("server").GetString());
     }
 
-    [Fact]
-    public async Task Ready_answers_503_naming_reconciliation_when_no_pass_has_completed_for_too_long()
+    [Theory]
+    [InlineData(PaymentReconciler.WorkerName, "\"LastReconciledAt\"")]
+    [InlineData(EventCatchUp.WorkerName, "\"CatchUpCheckpoints\"")]
+    public async Task Ready_answers_503_naming_a_stripe_worker_when_it_has_not_completed_a_pass_for_too_long(string worker, string itsQuery)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var fault = new DatabaseFault();
@@ -133,28 +136,95 @@ public sealed class HealthTests : IDisposable
         {
             ["Reconciliation:Enabled"] = "true",
             ["Reconciliation:Interval"] = "00:01:00",
-            ["Reconciliation:CatchUpInterval"] = "1.00:00:00",
+            ["Reconciliation:CatchUpInterval"] = "00:01:00",
             ["Logging:LogLevel:Shop.Web"] = "None",
         }, testServices: services =>
         {
             services.AddSingleton<TimeProvider>(clock);
             fault.AddTo(services);
         });
+        _stripe.AnswerEvents([]);
         using var client = app.CreateClient();
         var health = app.Services.GetRequiredService<WorkerHealth>();
-        await Poll.UntilAsync(() => health.Find(PaymentReconciler.WorkerName), w => w is { CompletedPasses: >= 1 }, w => $"{w}");
+        await Poll.UntilAsync(() => health.Find(worker), w => w is { CompletedPasses: >= 1 }, w => $"{w}");
         var (freshStatus, fresh) = await GetAsync("/health/ready", client);
-        fault.Arm(sql => sql.Contains("\"LastReconciledAt\"", StringComparison.Ordinal), () => new TimeoutException("injected: reconciliation query"));
+        fault.Arm(sql => sql.Contains(itsQuery, StringComparison.Ordinal), () => new TimeoutException("injected: " + worker));
 
         clock.Advance(TimeSpan.FromMinutes(16));
-        await Poll.UntilAsync(() => health.Find(PaymentReconciler.WorkerName)!, w => w.ConsecutiveFailures >= 1, w => w.ToString());
+        await Poll.UntilAsync(() => health.Find(worker)!, w => w.ConsecutiveFailures >= 1, w => w.ToString());
         var (status, report) = await GetAsync("/health/ready", client);
 
         Assert.Equal(HttpStatusCode.OK, freshStatus);
-        Assert.Equal("Healthy", CheckStatus(fresh, "reconciliation"));
+        Assert.Equal("Healthy", CheckStatus(fresh, worker));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-        Assert.Equal("Unhealthy", CheckStatus(report, "reconciliation"));
-        Assert.Contains("injected", report.GetProperty("checks").GetProperty("reconciliation").GetProperty("data").GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Unhealthy", CheckStatus(report, worker));
+        Assert.Contains("injected", report.GetProperty("checks").GetProperty(worker).GetProperty("data").GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized, "HTTP 401")]
+    [InlineData(HttpStatusCode.Forbidden, "HTTP 403")]
+    public async Task A_key_stripe_rejects_makes_ready_unhealthy_naming_stripe_without_the_key_until_stripe_answers_again(HttpStatusCode rejection, string reason)
+    {
+        var catchUp = _app.Services.GetRequiredService<EventCatchUp>();
+        _stripe.AnswerEvents([]);
+        _stripe.RejectKey(rejection);
+        await catchUp.CatchUpAsync(CancellationToken.None);
+
+        var (status, report) = await GetAsync("/health/ready");
+        _stripe.AcceptKey();
+        await catchUp.CatchUpAsync(CancellationToken.None);
+        var (laterStatus, later) = await GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", CheckStatus(report, "stripe"));
+        Assert.Contains(reason, report.GetProperty("checks").GetProperty("stripe").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("_test_", report.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("Healthy", CheckStatus(report, "event-writer"));
+        Assert.Equal(HttpStatusCode.OK, laterStatus);
+        Assert.Equal("Healthy", CheckStatus(later, "stripe"));
+    }
+
+    [Fact]
+    public async Task Stripe_not_answering_degrades_ready_without_failing_it()
+    {
+        _stripe.AnswerEvents([]);
+        _stripe.FailListingsAfter(0);
+
+        await _app.Services.GetRequiredService<EventCatchUp>().CatchUpAsync(CancellationToken.None);
+        var (status, report) = await GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Degraded", CheckStatus(report, "stripe"));
+    }
+
+    [Fact]
+    public async Task An_anonymous_request_through_a_proxy_sees_each_checks_status_and_no_details()
+    {
+        using var proxied = _app.CreateClient();
+        proxied.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
+
+        var (status, report) = await GetAsync("/health/ready", proxied);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Degraded", report.GetProperty("status").GetString());
+        Assert.Equal("Healthy", CheckStatus(report, "database"));
+        Assert.All(report.GetProperty("checks").EnumerateObject(), check => Assert.Equal(["status"], check.Value.EnumerateObject().Select(p => p.Name)));
+    }
+
+    [Fact]
+    public async Task A_signed_in_admin_through_a_proxy_sees_the_details()
+    {
+        await _app.CreateAdminAsync();
+        using var admin = await _app.AdminSessionAsync();
+        admin.Client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
+
+        var (status, report) = await GetAsync("/health/ready", admin.Client);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        await using var db = _app.OpenDatabase();
+        Assert.Equal(db.Database.ProviderName,
+            report.GetProperty("checks").GetProperty("database").GetProperty("data").GetProperty("provider").GetString());
     }
 
     private Task<(HttpStatusCode, JsonElement)> GetAsync(string path) => GetAsync(path, _client);

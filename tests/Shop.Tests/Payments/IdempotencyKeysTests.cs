@@ -50,14 +50,14 @@ public sealed class IdempotencyKeysTests
     }
 
     [Fact]
-    public void A_corrected_email_gets_another_creation_key()
+    public void A_corrected_email_gets_another_creation_key_when_stripe_sends_receipts()
     {
         var order = NewOrder();
-        var before = IdempotencyKeys.PaymentIntentCreation(order, PaymentGateway.CreationParameters(order));
+        var before = IdempotencyKeys.PaymentIntentCreation(order, PaymentGateway.CreationParameters(order, stripeSendsReceipts: true));
 
         order.Revise(new CustomerDetails("ada.lovelace@example.com", order.CustomerName, order.ShippingAddress), order.Lines.ToList(), _now);
 
-        Assert.NotEqual(before, IdempotencyKeys.PaymentIntentCreation(order, PaymentGateway.CreationParameters(order)));
+        Assert.NotEqual(before, IdempotencyKeys.PaymentIntentCreation(order, PaymentGateway.CreationParameters(order, stripeSendsReceipts: true)));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Security;
@@ -59,6 +60,58 @@ public sealed class ProxyTests : IDisposable
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Health_details_go_to_a_probe_on_this_machine_and_not_to_a_client_behind_the_proxy()
+    {
+        using var app = Start(new() { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" });
+        using var local = app.CreateClient();
+        using var proxied = app.CreateClient();
+        proxied.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
+
+        var localReport = await local.GetStringAsync("/health/ready");
+        var proxiedReport = await proxied.GetStringAsync("/health/ready");
+
+        Assert.Contains("\"pendingMigrations\"", localReport, StringComparison.Ordinal);
+        Assert.DoesNotContain("pendingMigrations", proxiedReport, StringComparison.Ordinal);
+        Assert.Contains("\"database\"", proxiedReport, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Behind_a_proxy_the_shop_was_not_told_about_a_forwarded_request_gets_no_health_details()
+    {
+        using var app = Start([]);
+        using var proxied = app.CreateClient();
+        proxied.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
+
+        var report = await proxied.GetStringAsync("/health/ready");
+
+        Assert.DoesNotContain("pendingMigrations", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_sign_in_is_throttled_per_client_address_before_the_account_is_locked()
+    {
+        using var app = Start(new()
+        {
+            ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+            ["RateLimiting:LoginPermitLimit"] = "2",
+        });
+        await app.CreateAdminAsync();
+        using var guesser = Client(app, "203.0.113.5");
+        using var admin = Client(app, "203.0.113.6");
+
+        var guesses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            guesses.Add((await guesser.SignInAsync(password: "wrong password " + i)).Status);
+        }
+
+        var signedIn = await admin.SignInAsync();
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], guesses);
+        Assert.Equal("/admin", signedIn.Location?.OriginalString);
+    }
+
     private ShopApp Start(Dictionary<string, string?> settings)
     {
         settings["RateLimiting:CheckoutPermitLimit"] = "1";
@@ -74,15 +127,20 @@ public sealed class ProxyTests : IDisposable
 
     private static async Task<ShopSession> ClientWithCartAsync(ShopApp app, string clientAddress)
     {
-        // A client of the real socket, like a browser: its own cookies, no redirects followed.
+        var session = Client(app, clientAddress);
+        await session.AddToCartAsync("brass-pen");
+        return session;
+    }
+
+    /// <summary>A client of the real socket, like a browser behind the proxy: its own cookies, no redirects followed.</summary>
+    private static ShopSession Client(ShopApp app, string clientAddress)
+    {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
         {
             BaseAddress = app.ClientOptions.BaseAddress,
         };
         client.DefaultRequestHeaders.Add("X-Forwarded-For", clientAddress);
-        var session = new ShopSession(client);
-        await session.AddToCartAsync("brass-pen");
-        return session;
+        return new ShopSession(client);
     }
 
     public void Dispose() => _stripe.Dispose();

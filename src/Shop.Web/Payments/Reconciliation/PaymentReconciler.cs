@@ -61,7 +61,9 @@ public sealed class PaymentReconciler(
                 .Where(o => s_waiting.Contains(o.Status) && o.PaymentIntentId != null
                     && o.UpdatedAt <= due && o.CreatedAt >= abandoned
                     && (o.LastReconciledAt == null || o.LastReconciledAt <= due))
-                .OrderBy(o => o.UpdatedAt)
+                // Least recently asked first, never asked before all: an abandoned order that never changes would otherwise
+                // be picked again and again (oldest UpdatedAt) and starve new ones. The bool sorts nulls first on both providers.
+                .OrderBy(o => o.LastReconciledAt != null).ThenBy(o => o.LastReconciledAt).ThenBy(o => o.UpdatedAt)
                 .Take(settings.BatchSize)
                 .ToListAsync(cancellationToken);
         }
@@ -74,9 +76,11 @@ public sealed class PaymentReconciler(
                 await Task.Delay(pause, time, cancellationToken);
             }
 
-            if (await ReconcileAsync(orders[i], cancellationToken) == StripeReadStatus.RateLimited)
+            var status = await ReconcileAsync(orders[i], cancellationToken);
+            if (status is StripeReadStatus.RateLimited or StripeReadStatus.KeyRejected)
             {
-                logger.LogWarning("Reconciliation stopped on Stripe's rate limit; {Remaining} orders wait for the next pass", orders.Count - i);
+                // Every further read would be refused alike.
+                logger.LogWarning("Reconciliation stopped ({Status}); {Remaining} orders wait for the next pass", status, orders.Count - i);
                 return i;
             }
         }
@@ -100,7 +104,8 @@ public sealed class PaymentReconciler(
             logger.LogInformation("Reconciled order {OrderId} with PaymentIntent {PaymentIntentId}: {Result}", order.PublicId, paymentIntentId, result);
         }
 
-        if (status != StripeReadStatus.RateLimited)
+        // Checked only when Stripe answered about this PaymentIntent; otherwise it stays first in line for the next pass.
+        if (status is StripeReadStatus.Done or StripeReadStatus.Failed)
         {
             await MarkReconciledAsync(order.Id, cancellationToken);
         }

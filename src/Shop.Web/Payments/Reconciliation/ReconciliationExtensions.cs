@@ -7,6 +7,7 @@ public static class ReconciliationExtensions
     {
         builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<StripeAnswers>();
         builder.Services.AddSingleton<StripeFactsReader>();
         builder.Services.AddSingleton<PaymentReconciler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PaymentReconciler>());

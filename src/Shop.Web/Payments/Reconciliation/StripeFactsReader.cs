@@ -15,8 +15,14 @@ public enum StripeReadStatus
     /// <summary>Stripe answered 429: stop the pass and leave the rest for the next one.</summary>
     RateLimited,
 
-    /// <summary>Stripe could not be reached or refused the request; logged.</summary>
+    /// <summary>Stripe answered, refusing this request (such as 404 for an unknown object); logged.</summary>
     Failed,
+
+    /// <summary>No answer: Stripe could not be reached, timed out or failed itself (5xx); logged.</summary>
+    Unanswered,
+
+    /// <summary>Stripe refused the shop's key (401 revoked or wrong, 403 a restricted key without read rights): every read will fail alike.</summary>
+    KeyRejected,
 }
 
 /// <summary>
@@ -24,7 +30,7 @@ public enum StripeReadStatus
 /// disputes when the charge is disputed), or the events created since a time. The answers are read by the same code as
 /// webhooks (<see cref="StripeEvent"/>), so both feed the writer the same facts.
 /// </summary>
-public sealed class StripeFactsReader(StripeConnection stripe, TimeProvider time, ILogger<StripeFactsReader> logger)
+public sealed class StripeFactsReader(StripeConnection stripe, StripeAnswers answers, TimeProvider time, ILogger<StripeFactsReader> logger)
 {
     public bool IsConfigured => stripe.Client is not null;
 
@@ -35,7 +41,7 @@ public sealed class StripeFactsReader(StripeConnection stripe, TimeProvider time
     public async Task<(StripeReadStatus Status, StripeEvent? Event)> ReadPaymentIntentAsync(string paymentIntentId, CancellationToken cancellationToken)
     {
         var client = stripe.Client ?? throw new InvalidOperationException("Stripe is not configured.");
-        return await ReadAsync($"retrieve PaymentIntent {paymentIntentId}", async () =>
+        return await ReadAsync(StripeAnswers.PaymentIntents, $"retrieve PaymentIntent {paymentIntentId}", async () =>
         {
             var intent = await new PaymentIntentService(client).GetAsync(
                 paymentIntentId, new PaymentIntentGetOptions { Expand = ["latest_charge"] }, cancellationToken: cancellationToken);
@@ -57,15 +63,21 @@ public sealed class StripeFactsReader(StripeConnection stripe, TimeProvider time
     }
 
     /// <summary>
-    /// One page of events created at or after <paramref name="since"/>, newest first as Stripe lists them, continuing after
+    /// One page of the shop's event types created at or after <paramref name="since"/>, newest first as Stripe lists them, continuing after
     /// <paramref name="startingAfter"/>. Order does not matter to the writer: facts converge whatever order they come in.
     /// </summary>
     public async Task<(StripeReadStatus Status, EventPage? Page)> ListEventsAsync(DateTimeOffset since, string? startingAfter, CancellationToken cancellationToken)
     {
         var client = stripe.Client ?? throw new InvalidOperationException("Stripe is not configured.");
-        return await ReadAsync("list events", async () =>
+        return await ReadAsync(StripeAnswers.Events, "list events", async () =>
         {
-            var options = new EventListOptions { Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime }, Limit = 100 };
+            // Only the types the shop reads: an account's other events (customers, payouts, ...) would fill the writer for nothing.
+            var options = new EventListOptions
+            {
+                Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime },
+                Types = [.. StripeEvent.RecommendedTypes.Order(StringComparer.Ordinal)],
+                Limit = 100,
+            };
             if (startingAfter is not null)
             {
                 options.StartingAfter = startingAfter;
@@ -88,33 +100,50 @@ public sealed class StripeFactsReader(StripeConnection stripe, TimeProvider time
         });
     }
 
-    private async Task<(StripeReadStatus, T?)> ReadAsync<T>(string operation, Func<Task<T>> read)
+    private async Task<(StripeReadStatus, T?)> ReadAsync<T>(string resource, string operation, Func<Task<T>> read)
+        where T : class
+    {
+        var (status, result, reason) = await TryReadAsync(operation, read);
+        answers.Record(resource, status, reason);
+        return (status, result);
+    }
+
+    private async Task<(StripeReadStatus, T?, string?)> TryReadAsync<T>(string operation, Func<Task<T>> read)
         where T : class
     {
         try
         {
-            return (StripeReadStatus.Done, await read());
+            return (StripeReadStatus.Done, await read(), null);
         }
         catch (StripeException ex) when (ex.HttpStatusCode == System.Net.HttpStatusCode.TooManyRequests)
         {
             logger.LogWarning("Stripe rate-limited {Operation}; the rest waits for the next pass", operation);
-            return (StripeReadStatus.RateLimited, null);
+            return (StripeReadStatus.RateLimited, null, "HTTP 429: Stripe asked the shop to slow down.");
         }
         catch (StripeException ex)
         {
             logger.LogWarning("Stripe {Operation} failed: HTTP {StatusCode}, {ErrorType}/{ErrorCode}, request {RequestId}: {Message}",
                 operation, (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, ex.StripeResponse?.RequestId, ex.StripeError?.Message ?? ex.Message);
-            return (StripeReadStatus.Failed, null);
+            // Reasons in the shop's words: Stripe's own message for a bad key repeats part of the key.
+            return ex.HttpStatusCode switch
+            {
+                System.Net.HttpStatusCode.Unauthorized => (StripeReadStatus.KeyRejected, null,
+                    "HTTP 401: Stripe rejected Stripe:SecretKey (revoked, rolled or mistyped)."),
+                System.Net.HttpStatusCode.Forbidden => (StripeReadStatus.KeyRejected, null,
+                    "HTTP 403: Stripe:SecretKey may not read PaymentIntents, charges, disputes or events (a restricted key without read rights)."),
+                >= System.Net.HttpStatusCode.InternalServerError => (StripeReadStatus.Unanswered, null, $"HTTP {(int)ex.HttpStatusCode}: Stripe failed to answer."),
+                _ => (StripeReadStatus.Failed, null, $"HTTP {(int)ex.HttpStatusCode}: Stripe refused {operation}."),
+            };
         }
         catch (HttpRequestException ex)
         {
             logger.LogWarning(ex, "Stripe {Operation} failed: could not connect", operation);
-            return (StripeReadStatus.Failed, null);
+            return (StripeReadStatus.Unanswered, null, "Stripe could not be reached.");
         }
         catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
         {
             logger.LogWarning(ex, "Stripe {Operation} timed out", operation);
-            return (StripeReadStatus.Failed, null);
+            return (StripeReadStatus.Unanswered, null, "Stripe did not answer in time.");
         }
     }
 

@@ -108,6 +108,20 @@ public sealed class EventCatchUpTests : IDisposable
         Assert.Equal(created - 600, long.Parse(since, System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public async Task Catch_up_asks_stripe_only_for_the_event_types_the_shop_reads()
+    {
+        _stripe.AnswerEvents([]);
+
+        await _app.Services.GetRequiredService<EventCatchUp>().CatchUpAsync(CancellationToken.None);
+
+        // Stripe.net sends a list as types[0]=...&types[1]=...
+        var query = _stripe.Requests.Single(r => r.RequestMessage.Path == "/v1/events").RequestMessage.Query!;
+        var types = query.Where(q => q.Key.StartsWith("types[", StringComparison.Ordinal)).SelectMany(q => q.Value).ToList();
+        Assert.Contains("payment_intent.succeeded", types);
+        Assert.Equal(StripeEvent.RecommendedTypes.Order(StringComparer.Ordinal), types.Order(StringComparer.Ordinal));
+    }
+
     public void Dispose()
     {
         _app.Dispose();

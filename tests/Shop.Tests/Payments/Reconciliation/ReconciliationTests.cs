@@ -146,6 +146,56 @@ public sealed class ReconciliationTests : IDisposable
         Assert.Equal(1, await check.Outbox.CountAsync());
     }
 
+    [Fact]
+    public async Task A_new_order_is_asked_about_within_a_bounded_number_of_passes_however_long_old_orders_have_waited()
+    {
+        using var app = new ShopApp(_stripe, new Dictionary<string, string?>
+        {
+            ["Reconciliation:After"] = "00:00:00",
+            ["Reconciliation:MaxRequestsPerSecond"] = "100",
+            ["Reconciliation:BatchSize"] = "2",
+        });
+        var reconciler = app.Services.GetRequiredService<PaymentReconciler>();
+        for (var i = 0; i < 5; i++)
+        {
+            await app.PlaceOrderAsync();
+        }
+
+        // Every old order asked about once; abandoned, they never change and stay due.
+        for (var pass = 0; pass < 3; pass++)
+        {
+            await reconciler.ReconcileDueOrdersAsync(CancellationToken.None);
+        }
+
+        var fresh = await app.PlaceOrderAsync();
+        var retrievedAtCheckout = _stripe.RetrievesOf(fresh.PaymentIntentId);
+
+        // Six open orders, two a pass: three passes reach every one.
+        for (var pass = 0; pass < 3; pass++)
+        {
+            await reconciler.ReconcileDueOrdersAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(1, _stripe.RetrievesOf(fresh.PaymentIntentId) - retrievedAtCheckout);
+    }
+
+    [Theory]
+    [InlineData(System.Net.HttpStatusCode.Unauthorized)]
+    [InlineData(System.Net.HttpStatusCode.Forbidden)]
+    public async Task A_key_stripe_rejects_stops_the_pass_and_leaves_every_order_unchecked(System.Net.HttpStatusCode status)
+    {
+        await _app.PlaceOrderAsync();
+        await _app.PlaceOrderAsync();
+        _stripe.RejectKey(status);
+
+        var asked = await RunPassAsync();
+
+        Assert.Equal(0, asked);
+        Assert.Equal(1, _stripe.Requests.Count(r => r.RequestMessage.Method == "GET"));
+        await using var db = _app.OpenDatabase();
+        Assert.All(await db.Orders.ToListAsync(), o => Assert.Null(o.LastReconciledAt));
+    }
+
     private Task<int> RunPassAsync() =>
         _app.Services.GetRequiredService<PaymentReconciler>().ReconcileDueOrdersAsync(CancellationToken.None);
 
