@@ -2,14 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Shop.Benchmarks;
+using Shop.Benchmarks.StorefrontBaseline;
 using Shop.Web.Orders;
 
 // Usage: Shop.Benchmarks <repository root> <published shop folder> [--postgres <connection string>] [--only <scenario>].
 // scripts/bench.sh publishes the shop as it would be deployed (Release, ReadyToRun), starts PostgreSQL, and runs this.
 // --only runs one group while a change is being worked on: sqlite (every SQLite row), postgres, or one SQLite scenario
-// (start, ingest, checkout, email); a partial run rewrites the results block with only its rows.
+// (start, ingest, checkout, email), or storefront (its pages on both databases); a partial run rewrites the results block with only its rows.
 // --smoke runs every group (or the --only one) for a second or two, each in its own process, and writes nothing down.
-string[] scenarios = ["sqlite", "postgres", "start", "ingest", "checkout", "email"];
+string[] scenarios = ["sqlite", "postgres", "start", "ingest", "checkout", "email", "storefront"];
 var usage = $"Usage: Shop.Benchmarks <root> <shop folder> [--postgres <connection string>] [--only {string.Join('|', scenarios)}] [--smoke]";
 var positional = new List<string>();
 string? postgreSqlServer = null;
@@ -80,11 +81,17 @@ try
         await SqliteScenariosAsync(stripe);
     }
 
-    if (only is null or "postgres")
+    if (only is null or "postgres" or "storefront")
     {
         if (postgreSqlServer is null)
         {
             Console.WriteLine("No PostgreSQL server given (--postgres <connection string>): PostgreSQL scenarios skipped.");
+        }
+        else if (only == "storefront")
+        {
+            var postgres = await BenchDatabase.FreshPostgreSqlAsync(postgreSqlServer, "shop_bench");
+            await Seeder.MigrateAsync(postgres);
+            await PostgreSqlStorefrontAsync(stripe, postgres);
         }
         else
         {
@@ -154,7 +161,14 @@ async Task SqliteScenariosAsync(StripeStandIn stripe)
     if (Runs("checkout"))
     {
         Step("Checkout: 300 sequential order + PaymentIntent creations (after 10 s of the same to warm up)");
-        report.Checkout(await stripe.RunAsync(shop, TimeSpan.FromSeconds(10), 300));
+        var checkout = await stripe.RunAsync(shop, TimeSpan.FromSeconds(10), 300);
+        report.Checkout(checkout);
+        report.CheckoutCpu("Checkout POST on SQLite, one instance", checkout);
+    }
+
+    if (Runs("storefront"))
+    {
+        await StorefrontAsync(report, "SQLite", sqlite, shop);
     }
 
     await shop.DisposeAsync();
@@ -312,7 +326,39 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
         await second.DisposeAsync();
     }
 
+    await PostgreSqlStorefrontAsync(stripe, postgres);
     await PostgreSqlEmailAsync(settings, postgres, orders);
+}
+
+// Issue 18 on PostgreSQL: the storefront pages on one instance, then checkout on one instance and on two at once.
+async Task PostgreSqlStorefrontAsync(StripeStandIn stripe, BenchDatabase postgres)
+{
+    var settings = ShopSettings(stripe.Url);
+    postgres.ApplyTo(settings);
+    await using var first = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
+    await StorefrontAsync(postgresReport, "PostgreSQL", postgres, first);
+
+    Step("PostgreSQL checkout: 300 sequential visitors on one instance (after 10 s of the same to warm up)");
+    postgresReport.CheckoutCpu("Checkout POST on PostgreSQL, one instance", await stripe.RunAsync(first, TimeSpan.FromSeconds(10), 300));
+
+    Step("PostgreSQL checkout: two instances at once, 150 sequential visitors each (after 10 s of the same to warm up)");
+    await using var second = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
+    var both = await Task.WhenAll(stripe.RunAsync(first, TimeSpan.FromSeconds(10), 150), stripe.RunAsync(second, TimeSpan.FromSeconds(10), 150));
+    for (var i = 0; i < both.Length; i++)
+    {
+        postgresReport.CheckoutCpu($"Checkout POST on PostgreSQL, two instances at once: instance {i + 1}", both[i]);
+    }
+}
+
+// The catalog page and a product page, new and returning visitors, against the minimal Razor Pages baseline.
+async Task StorefrontAsync(Report into, string database, BenchDatabase data, ShopProcess shop)
+{
+    Step($"Storefront on {database}: / and a product page, new and returning visitors, the minimal Razor Pages baseline then the shop (16 connections, 5 s each)");
+    await using var baseline = await StorefrontBaselineServer.StartAsync(data);
+    foreach (var row in await StorefrontBenchmark.RunAsync(baseline, shop, TimeSpan.FromSeconds(5)))
+    {
+        into.Storefront(database, row);
+    }
 }
 
 async Task PostgreSqlEmailAsync(Dictionary<string, string> settings, BenchDatabase postgres, List<SeededOrder> orders)

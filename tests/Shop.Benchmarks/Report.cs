@@ -8,7 +8,7 @@ namespace Shop.Benchmarks;
 public sealed record StormEffects(int AckedOrders, int AckedButNotPaid, int ChangedTwice, int OutboxMissing, int OutboxDoubled);
 
 /// <summary>Collects results, compares them with the targets of issue #13, and writes the table into docs/benchmarks.md.</summary>
-public sealed class Report
+public sealed partial class Report
 {
     private readonly string _startMarker;
     private readonly string _endMarker;

@@ -1,16 +1,14 @@
 using FluentValidation;
 using Shop.Web.Cart;
-using Shop.Web.Catalog;
 using Shop.Web.Orders;
 
 namespace Shop.Web.Checkout;
 
 public static class CheckoutExtensions
 {
-    /// <summary>The storefront: catalog, cart and checkout.</summary>
+    /// <summary>The storefront: cart and checkout (the catalog registers itself: AddCatalog).</summary>
     public static IHostApplicationBuilder AddStorefront(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddScoped<CatalogService>();
         builder.Services.AddScoped<CartService>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<OrderQueries>();

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 using Shop.Web.Catalog;
 
 namespace Shop.Web.Pages;
 
+[OutputCache(PolicyName = CatalogPagesCachePolicy.Name)]
 public sealed class IndexModel(CatalogService catalog) : PageModel
 {
     public IReadOnlyList<Product> Products { get; private set; } = [];
