@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 
-namespace Shop.Web.Pages.Shared;
+namespace Shop.Web.Pages;
 
 /// <summary>
 /// A navigation link that says where the reader is: aria-current="page" on its own page, "true" on a page below it

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 
-namespace Shop.Web.Pages.Shared;
+namespace Shop.Web.Pages;
 
 /// <summary>
 /// Ties a field to its validation message for screen readers: an invalid field gets aria-invalid and aria-describedby
