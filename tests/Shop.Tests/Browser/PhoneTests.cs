@@ -11,6 +11,8 @@ namespace Shop.Tests.Browser;
 /// </summary>
 public sealed partial class PhoneTests : IAsyncLifetime
 {
+    private static readonly string[] s_otherAdminPages = ["/admin", "/admin/disputes", "/admin/configuration"];
+
     private readonly List<string> _notFound = [];
     private BrowserCheckout _shop = null!;
 
@@ -75,7 +77,7 @@ public sealed partial class PhoneTests : IAsyncLifetime
 
             await Expect(admin.Locator("#notice")).ToContainTextAsync("Stripe accepted the refund of $24.00");
             await Phone.AssertNoSidewaysScrollAsync(admin, "the order after the refund");
-            foreach (var path in new[] { "/admin", "/admin/disputes", "/admin/configuration" })
+            foreach (var path in s_otherAdminPages)
             {
                 await admin.GotoAsync(path);
                 await Phone.AssertNoSidewaysScrollAsync(admin, path);
