@@ -39,12 +39,7 @@ public sealed partial class BrowserAdminRefundTests : IAsyncLifetime
 
         await BrowserCheckout.RecordingFailuresAsync(admin, nameof(An_admin_refunds_part_of_a_paid_order_and_the_order_the_email_and_the_timeline_follow_stripes_webhook), async () =>
         {
-            await admin.GotoAsync($"/admin/orders/{orderId}");
-            await Expect(admin).ToHaveURLAsync(new Regex("/admin/login\\?ReturnUrl="));
-            await admin.GetByLabel("Email").FillAsync(OfflineAdmin.Email);
-            await admin.GetByLabel("Password").FillAsync(_shop.Shop.AdminPassword);
-            await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await Expect(admin).ToHaveURLAsync(new Regex($"/admin/orders/{orderId}$"));
+            await Backoffice.OpenSignedInAsync(admin, $"/admin/orders/{orderId}", _shop.Shop.AdminPassword);
             await Expect(admin.Locator("#order-status")).ToHaveTextAsync("Paid");
 
             await admin.Locator("#refund-amount").FillAsync("10.00");

@@ -26,7 +26,7 @@ public sealed class BrowserCheckout : IAsyncDisposable
 
     public static async Task<BrowserCheckout> StartAsync() => new(OfflineShop.Start(), await Chromium.LaunchAsync());
 
-    public Task<IPage> NewPageAsync() => _chromium.NewPageAsync(ShopUrl);
+    public Task<IPage> NewPageAsync(ViewportSize? viewport = null, bool bypassCsp = false) => _chromium.NewPageAsync(ShopUrl, viewport, bypassCsp);
 
     /// <summary>Runs a browser scenario; on failure keeps a screenshot and the page's HTML under the test output.</summary>
     public static Task RecordingFailuresAsync(IPage page, string name, Func<Task> scenario) => Chromium.RecordingFailuresAsync(page, name, scenario);

@@ -4,10 +4,14 @@ namespace Shop.Tests.Browser;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright. Playwright cannot download a browser here; scripts/test.sh installs it.
+/// SHOP_CHROMIUM points at another Chromium binary.
 /// </summary>
 public sealed class Chromium : IAsyncDisposable
 {
-    private const string ExecutablePath = "/usr/bin/chromium";
+    /// <summary>An iPhone-sized viewport: the narrowest the shop's pages must fit without scrolling sideways.</summary>
+    public static readonly ViewportSize Phone = new() { Width = 375, Height = 812 };
+
+    private static readonly string s_executablePath = Environment.GetEnvironmentVariable("SHOP_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
@@ -20,15 +24,15 @@ public sealed class Chromium : IAsyncDisposable
 
     public static async Task<Chromium> LaunchAsync()
     {
-        if (!File.Exists(ExecutablePath))
+        if (!File.Exists(s_executablePath))
         {
-            throw new InvalidOperationException($"Browser tests need Chromium at {ExecutablePath}: run scripts/test.sh, or apt-get install -y chromium.");
+            throw new InvalidOperationException($"Browser tests need Chromium at {s_executablePath}: run scripts/test.sh, apt-get install -y chromium, or set SHOP_CHROMIUM to a Chromium binary.");
         }
 
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ExecutablePath,
+            ExecutablePath = s_executablePath,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
@@ -36,9 +40,17 @@ public sealed class Chromium : IAsyncDisposable
     }
 
     /// <summary>A page in a fresh context (its own cookies), with relative URLs resolved against the shop.</summary>
-    public async Task<IPage> NewPageAsync(Uri shopUrl)
+    /// <param name="viewport">The window's size; Playwright's default 1280 × 720 when not given.</param>
+    /// <param name="bypassCsp">Lets axe inject its script, which the shop's Content-Security-Policy forbids; only for scans.</param>
+    public async Task<IPage> NewPageAsync(Uri shopUrl, ViewportSize? viewport = null, bool bypassCsp = false)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = shopUrl.ToString() });
+        var options = new BrowserNewContextOptions { BaseURL = shopUrl.ToString(), BypassCSP = bypassCsp };
+        if (viewport is not null)
+        {
+            options.ViewportSize = viewport;
+        }
+
+        var context = await _browser.NewContextAsync(options);
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }
