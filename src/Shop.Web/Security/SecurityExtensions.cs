@@ -32,20 +32,21 @@ public static class SecurityExtensions
                 return ValueTask.CompletedTask;
             };
 
-            // Only the requests that create orders and PaymentIntents are limited, per client address, against card testing.
+            // Per client address: the requests that create orders and PaymentIntents (against card testing) and order
+            // lookups (against guessing which emails bought here). Nothing else is limited.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (!IsPaymentCreation(context.Request))
+                var (name, limit, window) = LimitFor(context.Request, context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value);
+                if (name is null)
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
-                var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
                 var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter("checkout:" + client, _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter(name + ":" + client, _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = options.CheckoutPermitLimit,
-                    Window = options.CheckoutWindow,
+                    PermitLimit = limit,
+                    Window = window,
                     QueueLimit = 0,
                 });
             });
@@ -64,6 +65,13 @@ public static class SecurityExtensions
     public static IApplicationBuilder UseShopSecurity(this IApplicationBuilder app) =>
         app.UseMiddleware<SecurityHeaders>().UseRateLimiter();
 
-    private static bool IsPaymentCreation(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/checkout", StringComparison.OrdinalIgnoreCase);
+    private static (string? Name, int Limit, TimeSpan Window) LimitFor(HttpRequest request, RateLimitingOptions options) => request switch
+    {
+        _ when !HttpMethods.IsPost(request.Method) => (null, 0, TimeSpan.Zero),
+        _ when request.Path.StartsWithSegments("/checkout", StringComparison.OrdinalIgnoreCase) =>
+            ("checkout", options.CheckoutPermitLimit, options.CheckoutWindow),
+        _ when request.Path.StartsWithSegments("/orders/lookup", StringComparison.OrdinalIgnoreCase) =>
+            ("order-lookup", options.OrderLookupPermitLimit, options.OrderLookupWindow),
+        _ => (null, 0, TimeSpan.Zero),
+    };
 }
