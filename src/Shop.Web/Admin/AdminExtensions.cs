@@ -69,6 +69,7 @@ public static class AdminExtensions
         builder.Services.AddScoped<AdminOrderActions>();
         builder.Services.AddScoped<AdminTimeline>();
         builder.Services.AddScoped<AdminDisputes>();
+        builder.Services.AddScoped<AdminOverview>();
         builder.Services.AddScoped<AdminConfigurationCheck>();
         builder.Services.AddHostedService<OfflineAdmin>();
         return builder;

@@ -20,6 +20,18 @@ public sealed class OrderFilter
 
     /// <summary>An order's public id or its PaymentIntent id, exactly.</summary>
     public string? Id { get; set; }
+
+    /// <summary>Only orders in this currency (three letters, any case).</summary>
+    public string? Currency { get; set; }
+
+    /// <summary>Only orders Stripe has received money for (whatever happened next: refunds, disputes).</summary>
+    public bool Paid { get; set; }
+
+    /// <summary>Only orders with money refunded.</summary>
+    public bool Refunded { get; set; }
+
+    /// <summary>Only orders with an email the outbox gave up on.</summary>
+    public bool FailedEmail { get; set; }
 }
 
 /// <summary>The admin's order list: filtered, newest first, one page at a time or all at once for CSV.</summary>
@@ -68,14 +80,35 @@ public sealed class AdminOrderSearch(ShopDbContext db)
 
         if (filter.From is { } from)
         {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var start = StartOf(from);
             query = query.Where(o => o.CreatedAt >= start);
         }
 
         if (filter.To is { } to)
         {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var end = StartOf(to.AddDays(1));
             query = query.Where(o => o.CreatedAt < end);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Currency))
+        {
+            var currency = Common.Money.Normalize(filter.Currency.Trim());
+            query = query.Where(o => o.Currency == currency);
+        }
+
+        if (filter.Paid)
+        {
+            query = query.Where(o => o.PaidMinorUnits > 0);
+        }
+
+        if (filter.Refunded)
+        {
+            query = query.Where(o => o.RefundedMinorUnits > 0);
+        }
+
+        if (filter.FailedEmail)
+        {
+            query = query.Where(o => db.Outbox.Any(m => m.OrderId == o.Id && m.Status == Email.OutboxStatus.Failed));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Email))
@@ -95,6 +128,9 @@ public sealed class AdminOrderSearch(ShopDbContext db)
 
         return query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id);
     }
+
+    /// <summary>The first moment of a UTC day: the order list and the overview count whole UTC days.</summary>
+    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>Minor units as a plain decimal number ("24.00", "3600" for yen) for spreadsheets: no symbol, no grouping.</summary>
     private static string Amount(long minorUnits, string currency)

@@ -12,6 +12,8 @@ public static class CheckoutExtensions
         builder.Services.AddScoped<CartService>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<OrderQueries>();
+        builder.Services.AddScoped<OrderLookup>();
+        builder.Services.AddScoped<IValidator<OrderLookupInput>, OrderLookupInputValidator>();
         builder.Services.AddScoped<IValidator<CheckoutInput>, CheckoutInputValidator>();
         return builder;
     }

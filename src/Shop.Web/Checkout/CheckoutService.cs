@@ -152,8 +152,9 @@ public sealed class CheckoutService(
         }
 
         var emailChanged = order.CustomerEmail != draft.Customer.Email;
+        var shippingChanged = !draft.ShipsLike(order);
         order.Revise(draft.Customer, draft.Lines, time.GetUtcNow());
-        if (order.PaymentIntentAmountIsStale || emailChanged)
+        if (order.PaymentIntentAmountIsStale || emailChanged || shippingChanged)
         {
             var updated = await UpdatePaymentIntentAsync(order, cancellationToken);
             if (updated.Failure is { Kind: GatewayFailureKind.UnexpectedState })

@@ -24,9 +24,12 @@ public sealed record OrderDraft(CustomerDetails Customer, IReadOnlyList<OrderLin
     public bool Matches(Order order) =>
         order.Currency == Currency
         && order.CustomerEmail == Customer.Email
-        && order.CustomerName == Customer.Name
-        && SameAddress(order.ShippingAddress, Customer.ShippingAddress)
+        && ShipsLike(order)
         && order.Lines.Select(Key).Order(StringComparer.Ordinal).SequenceEqual(Lines.Select(Key).Order(StringComparer.Ordinal));
+
+    /// <summary>Whether the order goes to the same name and address (what its PaymentIntent's shipping says).</summary>
+    public bool ShipsLike(Order order) =>
+        order.CustomerName == Customer.Name && SameAddress(order.ShippingAddress, Customer.ShippingAddress);
 
     private static string Key(OrderLine line) =>
         FormattableString.Invariant($"{line.ProductId}|{line.ProductName}|{line.UnitPriceMinorUnits}|{line.Currency}|{line.Quantity}");

@@ -68,6 +68,21 @@ public sealed class PaymentGateway
         Metadata = new Dictionary<string, string> { ["order_id"] = order.PublicId },
         ReceiptEmail = stripeSendsReceipts ? order.CustomerEmail : null,
         Description = $"Shop order {order.PublicId}",
+        Shipping = Shipping(order),
+    };
+
+    /// <summary>Where the order goes, so Stripe Radar can weigh it against the card's country and billing address.</summary>
+    private static ChargeShippingOptions Shipping(Order order) => new()
+    {
+        Name = order.CustomerName,
+        Address = new AddressOptions
+        {
+            Line1 = order.ShippingAddress.Line1,
+            Line2 = order.ShippingAddress.Line2,
+            City = order.ShippingAddress.City,
+            PostalCode = order.ShippingAddress.PostalCode,
+            Country = order.ShippingAddress.Country,
+        },
     };
 
     public Task<GatewayResult> CreatePaymentIntentAsync(Order order, CancellationToken cancellationToken)
@@ -81,7 +96,12 @@ public sealed class PaymentGateway
     public Task<GatewayResult> UpdatePaymentIntentAsync(Order order, int revision, CancellationToken cancellationToken)
     {
         var paymentIntentId = order.PaymentIntentId ?? throw new InvalidOperationException($"Order {order.PublicId} has no PaymentIntent.");
-        var update = new PaymentIntentUpdateOptions { Amount = order.TotalMinorUnits, ReceiptEmail = _stripeSendsReceipts ? order.CustomerEmail : null };
+        var update = new PaymentIntentUpdateOptions
+        {
+            Amount = order.TotalMinorUnits,
+            ReceiptEmail = _stripeSendsReceipts ? order.CustomerEmail : null,
+            Shipping = Shipping(order), // a revised address reaches Radar too
+        };
         var request = new RequestOptions { IdempotencyKey = IdempotencyKeys.PaymentIntentUpdate(order, paymentIntentId, revision, update) };
         return CallAsync("update PaymentIntent", order, service => service.UpdateAsync(paymentIntentId, update, request, cancellationToken), cancellationToken);
     }

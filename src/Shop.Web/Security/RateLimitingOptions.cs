@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Shop.Web.Security;
 
-/// <summary>The "RateLimiting" configuration section: how many orders and PaymentIntents one client may create, and how often it may try to sign in.</summary>
+/// <summary>The "RateLimiting" configuration section: how many orders and PaymentIntents one client may create, how often it may try to sign in, and how many orders it may look up.</summary>
 public sealed class RateLimitingOptions
 {
     public const string SectionName = "RateLimiting";
@@ -23,4 +23,11 @@ public sealed class RateLimitingOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "RateLimiting:LoginWindow must be between 00:00:01 and 1.00:00:00.")]
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Order lookups (email + order number) allowed per client per window: a customer needs a few tries, a prober many.</summary>
+    [Range(1, 10_000, ErrorMessage = "RateLimiting:OrderLookupPermitLimit must be between 1 and 10000.")]
+    public int OrderLookupPermitLimit { get; set; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "RateLimiting:OrderLookupWindow must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan OrderLookupWindow { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -35,23 +35,20 @@ public static class SecurityExtensions
                 return ValueTask.CompletedTask;
             };
 
-            // Per client address: requests that create orders and PaymentIntents (against card testing) and admin sign-ins.
+            // Per client address: requests that create orders and PaymentIntents (against card testing), admin sign-ins,
+            // and order lookups (against guessing which emails bought here). Nothing else is limited.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                var limited = Limited(context.Request);
-                if (limited is null)
+                var (name, limit, window) = LimitFor(context.Request, context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value);
+                if (name is null)
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
-                var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
-                var (permits, window) = limited == Checkout
-                    ? (options.CheckoutPermitLimit, options.CheckoutWindow)
-                    : (options.LoginPermitLimit, options.LoginWindow);
                 var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter(limited + ":" + client, _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter(name + ":" + client, _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = permits,
+                    PermitLimit = limit,
                     Window = window,
                     QueueLimit = 0,
                 });
@@ -71,14 +68,16 @@ public static class SecurityExtensions
     public static IApplicationBuilder UseShopSecurity(this IApplicationBuilder app) =>
         app.UseMiddleware<SecurityHeaders>().UseRateLimiter();
 
-    private const string Checkout = "checkout";
-
-    private const string Login = "login";
-
     /// <summary>Which limit a request counts against, if any.</summary>
-    private static string? Limited(HttpRequest request) =>
-        !HttpMethods.IsPost(request.Method) ? null
-        : request.Path.StartsWithSegments("/checkout", StringComparison.OrdinalIgnoreCase) ? Checkout
-        : request.Path.StartsWithSegments("/admin/login", StringComparison.OrdinalIgnoreCase) ? Login
-        : null;
+    private static (string? Name, int Limit, TimeSpan Window) LimitFor(HttpRequest request, RateLimitingOptions options) => request switch
+    {
+        _ when !HttpMethods.IsPost(request.Method) => (null, 0, TimeSpan.Zero),
+        _ when request.Path.StartsWithSegments("/checkout", StringComparison.OrdinalIgnoreCase) =>
+            ("checkout", options.CheckoutPermitLimit, options.CheckoutWindow),
+        _ when request.Path.StartsWithSegments("/admin/login", StringComparison.OrdinalIgnoreCase) =>
+            ("login", options.LoginPermitLimit, options.LoginWindow),
+        _ when request.Path.StartsWithSegments("/orders/lookup", StringComparison.OrdinalIgnoreCase) =>
+            ("order-lookup", options.OrderLookupPermitLimit, options.OrderLookupWindow),
+        _ => (null, 0, TimeSpan.Zero),
+    };
 }

@@ -96,7 +96,7 @@ public sealed partial class AdminOrderListTests : IDisposable
         Assert.DoesNotContain("ada@example.com", page.Html, StringComparison.Ordinal);
     }
 
-    private static List<string> OrderIds(string html) =>
+    internal static List<string> OrderIds(string html) =>
         OrderLink().Matches(html).Select(m => m.Groups[1].Value).ToList();
 
     [GeneratedRegex("<a href=\"/admin/orders/(ord_[0-9a-f]+)\">")]

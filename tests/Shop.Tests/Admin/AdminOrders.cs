@@ -7,11 +7,12 @@ namespace Shop.Tests.Admin;
 public static class AdminOrders
 {
     public static async Task<Order> AddOrderAsync(this ShopApp app, string email, DateTimeOffset createdAt,
-        OrderStatus status = OrderStatus.AwaitingPayment, string name = "Ada Lovelace", long amount = 2400, long refunded = 0)
+        OrderStatus status = OrderStatus.AwaitingPayment, string name = "Ada Lovelace", long amount = 2400, long refunded = 0,
+        string currency = "usd")
     {
         var address = new ShippingAddress { Line1 = "12 St James's Square", City = "London", PostalCode = "SW1Y 4JH", Country = "GB" };
-        var line = new OrderLine { ProductId = 1, ProductName = "Canvas tote", UnitPriceMinorUnits = amount, Currency = "usd", Quantity = 1 };
-        var order = Order.Place(new CustomerDetails(email, name, address), [line], "usd", createdAt);
+        var line = new OrderLine { ProductId = 1, ProductName = "Canvas tote", UnitPriceMinorUnits = amount, Currency = currency, Quantity = 1 };
+        var order = Order.Place(new CustomerDetails(email, name, address), [line], currency, createdAt);
         order.AttachPaymentIntent("pi_" + order.PublicId[4..], "secret", amount, createdAt);
         if (status != OrderStatus.AwaitingPayment)
         {
