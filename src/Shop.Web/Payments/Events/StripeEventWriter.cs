@@ -41,22 +41,23 @@ public sealed class StripeEventWriter(
     private const int MaxBatchSize = 256;
     private const int MaxConcurrencyRetries = 3;
 
-    // Compiled once: at one small batch per request, translating the LINQ each time cost more than running the SQL.
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<string>> s_recordedEventIds =
+    // Compiled once per writer: at one small batch per request, translating the LINQ each time cost more than running the SQL.
+    // Not static: a compiled query serves one model, and one process may host shops on both providers (db copy's tests).
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<string>> _recordedEventIds =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.StripeEvents.Where(e => ids.Contains(e.EventId)).Select(e => e.EventId));
 
     // The transitions never touch the lines: without the auto-included join the query reads and tracks half as much.
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<Order>> s_ordersByPaymentIntent =
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<Order>> _ordersByPaymentIntent =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) =>
             db.Orders.IgnoreAutoIncludes().Where(o => o.PaymentIntentId != null && ids.Contains(o.PaymentIntentId)));
 
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<PaymentIntentFact>> s_intentFacts =
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<PaymentIntentFact>> _intentFacts =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.PaymentIntentFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<ChargeFact>> s_chargeFacts =
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<ChargeFact>> _chargeFacts =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.ChargeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<DisputeFact>> s_disputeFacts =
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<DisputeFact>> _disputeFacts =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.DisputeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
     // The writer's own context and connection, kept open across batches (see WriterSession); null after a failure.
@@ -204,14 +205,14 @@ public sealed class StripeEventWriter(
 
         var eventIds = batch.Select(s => s.Event.Id).Distinct().ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var id in s_recordedEventIds(db, eventIds).WithCancellation(cancellationToken))
+        await foreach (var id in _recordedEventIds(db, eventIds).WithCancellation(cancellationToken))
         {
             seen.Add(id);
         }
 
         var paymentIntentIds = batch.Select(s => s.Event.PaymentIntentId).OfType<string>().Distinct().ToList();
         var orders = new Dictionary<string, Order>(StringComparer.Ordinal);
-        await foreach (var order in s_ordersByPaymentIntent(db, paymentIntentIds).WithCancellation(cancellationToken))
+        await foreach (var order in _ordersByPaymentIntent(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             orders[order.PaymentIntentId!] = order;
         }
@@ -343,7 +344,7 @@ public sealed class StripeEventWriter(
     };
 
     /// <summary>The facts known for each PaymentIntent of the batch that has an order, tracked so merges update their rows.</summary>
-    private static async Task<Dictionary<string, PaymentFactSet>> LoadFactsAsync(ShopDbContext db, List<string> paymentIntentIds, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, PaymentFactSet>> LoadFactsAsync(ShopDbContext db, List<string> paymentIntentIds, CancellationToken cancellationToken)
     {
         var known = paymentIntentIds.ToDictionary(id => id, _ => new PaymentFactSet(), StringComparer.Ordinal);
         if (known.Count == 0)
@@ -351,17 +352,17 @@ public sealed class StripeEventWriter(
             return known;
         }
 
-        await foreach (var fact in s_intentFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        await foreach (var fact in _intentFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             known[fact.PaymentIntentId].Load(fact);
         }
 
-        await foreach (var fact in s_chargeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        await foreach (var fact in _chargeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             known[fact.PaymentIntentId].Load(fact);
         }
 
-        await foreach (var fact in s_disputeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        await foreach (var fact in _disputeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             known[fact.PaymentIntentId].Load(fact);
         }
