@@ -8,6 +8,7 @@ using Shop.Web.BackgroundWork;
 using Shop.Web.Catalog;
 using Shop.Web.Checkout;
 using Shop.Web.Data;
+using Shop.Web.DataMove;
 using Shop.Web.Email;
 using Shop.Web.OfflineMode;
 using Shop.Web.Operations;
@@ -57,6 +58,13 @@ var app = builder.Build();
 if (AdminCommand.IsInvoked(args))
 {
     Environment.ExitCode = await AdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, CancellationToken.None);
+    return;
+}
+
+// `db copy|backup|restore` moves or keeps the shop's data and exits (src/Shop.Web/DataMove).
+if (DatabaseCommand.IsInvoked(args))
+{
+    Environment.ExitCode = await DatabaseCommand.RunAsync(app.Services, args, Console.Out, CancellationToken.None);
     return;
 }
 

@@ -45,7 +45,7 @@ public sealed class TestDatabase : IDisposable
     /// <summary>The shop's settings that point it at this database.</summary>
     public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Database:Provider"] = Provider,
+        ["Database:Provider"] = _databaseName is null ? DatabaseOptions.Sqlite : DatabaseOptions.PostgreSql,
         ["ConnectionStrings:Shop"] = ConnectionString,
     };
 
@@ -83,13 +83,14 @@ public sealed class TestDatabase : IDisposable
         }
     }
 
-    private static TestDatabase CreateSqlite()
+    /// <summary>A SQLite file whatever the run's provider: the source of a copy to PostgreSQL, say.</summary>
+    public static TestDatabase CreateSqlite()
     {
         var directory = Directory.CreateTempSubdirectory("shop-tests-").FullName;
         return new TestDatabase($"Data Source={Path.Combine(directory, "shop.db")}", directory, null);
     }
 
-    private static TestDatabase CreatePostgreSql()
+    public static TestDatabase CreatePostgreSql()
     {
         var name = $"shop_test_{Guid.NewGuid():N}";
         try

@@ -18,22 +18,23 @@ public sealed record PendingEvent(StripeEvent Event, StripeEventSource Source);
 public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEventApplier applier, OutboxSignal outboxSignal, TimeProvider time)
     : IAsyncDisposable
 {
-    // Compiled once: at one small batch per request, translating the LINQ each time cost more than running the SQL.
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<string>> s_recordedEventIds =
+    // Compiled once per committer: at one small batch per request, translating the LINQ each time cost more than running
+    // the SQL. Not static: a compiled query serves one model, and one process may host both providers (db copy's tests).
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<string>> _recordedEventIds =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.StripeEvents.Where(e => ids.Contains(e.EventId)).Select(e => e.EventId));
 
     // The transitions never touch the lines: without the auto-included join the query reads and tracks half as much.
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<Order>> s_ordersByPaymentIntent =
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<Order>> _ordersByPaymentIntent =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) =>
             db.Orders.IgnoreAutoIncludes().Where(o => o.PaymentIntentId != null && ids.Contains(o.PaymentIntentId)));
 
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<PaymentIntentFact>> s_intentFacts =
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<PaymentIntentFact>> _intentFacts =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.PaymentIntentFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<ChargeFact>> s_chargeFacts =
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<ChargeFact>> _chargeFacts =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.ChargeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
-    private static readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<DisputeFact>> s_disputeFacts =
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<DisputeFact>> _disputeFacts =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.DisputeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
     // In this order: an event's record first (a conflict there means another writer has it), the order's update last.
@@ -95,14 +96,14 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
 
         var eventIds = batch.Select(p => p.Event.Id).Distinct().ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var id in s_recordedEventIds(db, eventIds).WithCancellation(cancellationToken))
+        await foreach (var id in _recordedEventIds(db, eventIds).WithCancellation(cancellationToken))
         {
             seen.Add(id);
         }
 
         var paymentIntentIds = batch.Select(p => p.Event.PaymentIntentId).OfType<string>().Distinct().ToList();
         var orders = new Dictionary<string, Order>(StringComparer.Ordinal);
-        await foreach (var order in s_ordersByPaymentIntent(db, paymentIntentIds).WithCancellation(cancellationToken))
+        await foreach (var order in _ordersByPaymentIntent(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             orders[order.PaymentIntentId!] = order;
         }
@@ -191,17 +192,17 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
             return known;
         }
 
-        await foreach (var fact in s_intentFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        await foreach (var fact in _intentFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             known[fact.PaymentIntentId].Load(fact);
         }
 
-        await foreach (var fact in s_chargeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        await foreach (var fact in _chargeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             known[fact.PaymentIntentId].Load(fact);
         }
 
-        await foreach (var fact in s_disputeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        await foreach (var fact in _disputeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             known[fact.PaymentIntentId].Load(fact);
         }
