@@ -68,8 +68,7 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output)
         SqliteConnection.ClearAllPools();
         var (migration, orders) = await DescribeAsync(path, cancellationToken);
         return await SayAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Restored {path} ({orders:N0} orders, schema {migration}) into the shop's database. Start the shop: it migrates an older " +
-            "schema, and Stripe events since the backup come back through the event catch-up (Stripe keeps them 30 days)."), 0);
+            $"Restored {path} ({orders:N0} orders, schema {migration}) into the shop's database. Start the shop: it migrates an older schema, and Stripe events since the backup come back through the event catch-up (Stripe keeps them 30 days)."), 0);
     }
 
     private string? RefuseUnlessSqlite() => db.Database.IsSqlite()

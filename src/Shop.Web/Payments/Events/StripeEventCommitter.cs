@@ -184,7 +184,7 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
     }
 
     /// <summary>The facts known for each PaymentIntent of the batch that has an order, tracked so merges update their rows.</summary>
-    private static async Task<Dictionary<string, PaymentFactSet>> LoadFactsAsync(ShopDbContext db, List<string> paymentIntentIds, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, PaymentFactSet>> LoadFactsAsync(ShopDbContext db, List<string> paymentIntentIds, CancellationToken cancellationToken)
     {
         var known = paymentIntentIds.ToDictionary(id => id, _ => new PaymentFactSet(), StringComparer.Ordinal);
         if (known.Count == 0)
