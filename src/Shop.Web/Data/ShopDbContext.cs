@@ -38,6 +38,8 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
 
     public DbSet<DisputeFact> DisputeFacts => Set<DisputeFact>();
 
+    public DbSet<RefundFact> RefundFacts => Set<RefundFact>();
+
     public DbSet<CatchUpCheckpoint> CatchUpCheckpoints => Set<CatchUpCheckpoint>();
 
     public DbSet<RefundRequest> RefundRequests => Set<RefundRequest>();
@@ -192,6 +194,18 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
             fact.Property(f => f.Status).HasMaxLength(40);
             fact.Property(f => f.Currency).HasMaxLength(3);
             fact.Property(f => f.Reason).HasMaxLength(100);
+            fact.HasIndex(f => f.PaymentIntentId);
+        });
+
+        builder.Entity<RefundFact>(fact =>
+        {
+            fact.HasKey(f => f.RefundId);
+            fact.Ignore(f => f.ObjectId);
+            fact.Property(f => f.RefundId).HasMaxLength(255);
+            fact.Property(f => f.PaymentIntentId).HasMaxLength(255);
+            fact.Property(f => f.ChargeId).HasMaxLength(255);
+            fact.Property(f => f.Status).HasMaxLength(40);
+            fact.Property(f => f.Currency).HasMaxLength(3);
             fact.HasIndex(f => f.PaymentIntentId);
         });
 

@@ -4,13 +4,16 @@ using Shop.Web.Data;
 
 namespace Shop.Web.Orders;
 
-/// <summary>What a customer who lost the email types to find their order again.</summary>
+/// <summary>
+/// What a customer who lost the email types to find their order again. Nullable: an empty field binds as null, and the
+/// validator, not MVC's implicit "required", says what is missing.
+/// </summary>
 public sealed class OrderLookupInput
 {
-    public string Email { get; set; } = "";
+    public string? Email { get; set; }
 
     /// <summary>The order's public id as the emails and the order page show it (ord_…).</summary>
-    public string OrderNumber { get; set; } = "";
+    public string? OrderNumber { get; set; }
 }
 
 public sealed class OrderLookupInputValidator : AbstractValidator<OrderLookupInput>
@@ -35,8 +38,8 @@ public sealed class OrderLookup(ShopDbContext db)
     /// </summary>
     public Task<string?> FindAsync(OrderLookupInput input, CancellationToken cancellationToken)
     {
-        var publicId = input.OrderNumber.Trim().ToLowerInvariant();
-        var email = input.Email.Trim().ToLowerInvariant();
+        var publicId = (input.OrderNumber ?? "").Trim().ToLowerInvariant();
+        var email = (input.Email ?? "").Trim().ToLowerInvariant();
         // Emails are stored as typed; lower() on either provider compares them without case.
 #pragma warning disable CA1304, CA1311, CA1862
         return db.Orders.AsNoTracking().IgnoreAutoIncludes()

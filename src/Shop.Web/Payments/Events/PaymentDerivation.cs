@@ -18,9 +18,10 @@ public sealed record DerivedPayment(PaymentStanding Standing, bool Succeeded, bo
 public static class PaymentDerivation
 {
     /// <param name="acceptedMinorUnits">A payment amount an admin accepted for this order although it does not match it.</param>
+    /// <param name="refunds">Refunds known one by one; a failed or canceled one is taken off its charge's refunded amount.</param>
     public static DerivedPayment Derive(
         long orderTotal, string orderCurrency, PaymentIntentFact? intent, IReadOnlyCollection<ChargeFact> charges, IReadOnlyCollection<DisputeFact> disputes,
-        long? acceptedMinorUnits = null)
+        long? acceptedMinorUnits = null, IReadOnlyCollection<RefundFact>? refunds = null)
     {
         ArgumentNullException.ThrowIfNull(charges);
         ArgumentNullException.ThrowIfNull(disputes);
@@ -32,7 +33,7 @@ public static class PaymentDerivation
         var succeeded = intent is { Succeeded: true } || captured.Count > 0 || disputes.Count > 0;
         var amountKnown = paid > 0;
         var confirmed = amountKnown && paid == orderTotal && string.Equals(currency, orderCurrency, StringComparison.OrdinalIgnoreCase);
-        var refunded = Math.Min(captured.Sum(c => c.AmountRefunded), paid);
+        var refunded = Math.Min(captured.Sum(c => Math.Max(0, c.AmountRefunded - FailedSince(c, refunds))), paid);
         var openDisputes = disputes.Where(d => d.IsOpen).ToList();
         var failure = intent is { Failed: true } && !succeeded ? intent : null;
 
@@ -61,4 +62,11 @@ public static class PaymentDerivation
             DisputeEvidenceDueBy: disputes.Where(d => d.AwaitsResponse).Select(d => d.EvidenceDueBy).Where(d => d is not null).Min());
         return new DerivedPayment(standing, succeeded, confirmed, intent is { Failed: true } ? intent.FailureKey : null);
     }
+
+    /// <summary>
+    /// What failed or was canceled of a charge's refunds after the charge was read: Stripe takes it back out of the charge's
+    /// amount_refunded, but the shop may hear of it only from the refund's own event.
+    /// </summary>
+    private static long FailedSince(ChargeFact charge, IReadOnlyCollection<RefundFact>? refunds) =>
+        refunds?.Where(r => r.Failed && r.ChargeId == charge.ChargeId && r.ObservedAt > charge.ObservedAt).Sum(r => r.Amount) ?? 0;
 }

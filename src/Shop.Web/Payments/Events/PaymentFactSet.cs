@@ -25,8 +25,10 @@ public sealed class PaymentFactSet
 
     public Dictionary<string, DisputeFact> Disputes { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, RefundFact> Refunds { get; } = new(StringComparer.Ordinal);
+
     public DerivedPayment Derive(Order order) =>
-        PaymentDerivation.Derive(order.TotalMinorUnits, order.Currency, Intent, Charges.Values, Disputes.Values, order.ReviewAcceptedMinorUnits);
+        PaymentDerivation.Derive(order.TotalMinorUnits, order.Currency, Intent, Charges.Values, Disputes.Values, order.ReviewAcceptedMinorUnits, Refunds.Values);
 
     /// <summary>Everything known about one PaymentIntent, read (untracked) for deciding outside the event writer.</summary>
     public static async Task<PaymentFactSet> LoadAsync(ShopDbContext db, string paymentIntentId, CancellationToken cancellationToken)
@@ -42,6 +44,11 @@ public sealed class PaymentFactSet
         foreach (var dispute in await db.DisputeFacts.AsNoTracking().Where(f => f.PaymentIntentId == paymentIntentId).ToListAsync(cancellationToken))
         {
             set.Load(dispute);
+        }
+
+        foreach (var refund in await db.RefundFacts.AsNoTracking().Where(f => f.PaymentIntentId == paymentIntentId).ToListAsync(cancellationToken))
+        {
+            set.Load(refund);
         }
 
         return set;
@@ -60,6 +67,9 @@ public sealed class PaymentFactSet
                 break;
             case DisputeFact dispute:
                 Disputes[dispute.DisputeId] = dispute;
+                break;
+            case RefundFact refund:
+                Refunds[refund.RefundId] = refund;
                 break;
         }
     }
@@ -101,6 +111,15 @@ public sealed class PaymentFactSet
                 }
 
                 return Supersede(dispute.Supersedes(knownDispute), dispute.SameStateAs(knownDispute), () => knownDispute.CopyFrom(dispute));
+            case RefundFact refund:
+                if (!Refunds.TryGetValue(refund.RefundId, out var knownRefund))
+                {
+                    Refunds[refund.RefundId] = refund;
+                    db.RefundFacts.Add(refund);
+                    return FactMerge.News;
+                }
+
+                return Supersede(refund.Supersedes(knownRefund), refund.SameStateAs(knownRefund), () => knownRefund.CopyFrom(refund));
             default:
                 return FactMerge.Stale;
         }

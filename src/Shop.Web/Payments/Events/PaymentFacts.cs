@@ -287,6 +287,63 @@ public sealed class DisputeFact : IPaymentFact
     };
 }
 
+/// <summary>
+/// The newest known state of a refund of one of the order's charges. Only a failed or canceled refund changes what the
+/// shop derives: its money went back to the shop, not to the customer, and a charge read before that still counts it.
+/// </summary>
+public sealed class RefundFact : IPaymentFact
+{
+    public required string RefundId { get; init; }
+
+    public required string PaymentIntentId { get; init; }
+
+    public string? ChargeId { get; set; }
+
+    /// <summary>pending, requires_action, succeeded, failed or canceled.</summary>
+    public required string Status { get; set; }
+
+    public long Amount { get; set; }
+
+    public required string Currency { get; set; }
+
+    public DateTimeOffset ObservedAt { get; set; }
+
+    public string ObjectId => RefundId;
+
+    public bool Failed => IsFinal(Status);
+
+    /// <summary>Failed and canceled are final (a succeeded refund can still fail later); otherwise the later fact wins.</summary>
+    public bool Supersedes(RefundFact known) =>
+        PaymentIntentFact.Compare((IsFinal(Status), ObservedAt, Progress(Status)), (IsFinal(known.Status), known.ObservedAt, Progress(known.Status))) > 0;
+
+    public bool SameStateAs(RefundFact other) => (Status, Amount, Currency, ChargeId) == (other.Status, other.Amount, other.Currency, other.ChargeId);
+
+    public void CopyFrom(RefundFact newer) =>
+        (ChargeId, Status, Amount, Currency, ObservedAt) = (newer.ChargeId, newer.Status, newer.Amount, newer.Currency, newer.ObservedAt);
+
+    public string Describe() => $"refund {RefundId} of {Amount} {Status}";
+
+    internal static RefundFact Read(JsonElement refund, string paymentIntentId, DateTimeOffset observedAt) => new()
+    {
+        RefundId = StripeJson.String(refund, "id") ?? "",
+        PaymentIntentId = paymentIntentId,
+        ChargeId = StripeJson.IdOf(refund, "charge"),
+        Status = StripeJson.String(refund, "status") ?? "",
+        Amount = StripeJson.Long(refund, "amount") ?? 0,
+        Currency = StripeJson.String(refund, "currency") ?? "",
+        ObservedAt = observedAt,
+    };
+
+    private static bool IsFinal(string status) => status is "failed" or "canceled";
+
+    private static int Progress(string status) => status switch
+    {
+        "pending" => 0,
+        "requires_action" => 1,
+        _ => 2,
+    };
+}
+
 /// <summary>Where a dispute stands for the shop, whichever of Stripe's statuses says it.</summary>
 public enum DisputeStage
 {

@@ -29,6 +29,8 @@ public sealed record StripeEvent(
         "charge.succeeded",
         "charge.captured",
         "charge.refunded",
+        "charge.refund.updated",
+        "refund.failed",
         "charge.dispute.created",
         "charge.dispute.updated",
         "charge.dispute.closed",
@@ -72,7 +74,7 @@ public sealed record StripeEvent(
     }
 
     /// <summary>
-    /// The facts an object carries: a PaymentIntent (with its latest charge, when expanded), a charge or a dispute. Other
+    /// The facts an object carries: a PaymentIntent (with its latest charge, when expanded), a charge, a dispute or a refund. Other
     /// objects carry none the shop uses.
     /// </summary>
     public static IReadOnlyList<IPaymentFact> ReadFacts(JsonElement obj, DateTimeOffset observedAt)
@@ -93,6 +95,8 @@ public sealed record StripeEvent(
                 return [ChargeFact.Read(obj, paymentIntentId, observedAt)];
             case "dispute":
                 return [DisputeFact.Read(obj, paymentIntentId, observedAt)];
+            case "refund":
+                return [RefundFact.Read(obj, paymentIntentId, observedAt)];
             default:
                 return [];
         }

@@ -110,7 +110,9 @@ public sealed class StripeEventApplier(IOptions<ShopOptions> shop, IOptions<Stri
         var refunded = after.Standing.RefundedMinorUnits;
         if (refunded > before.Standing.RefundedMinorUnits)
         {
-            yield return OutboxMessage.Queue(order.Id, CustomerEmailKind.Refund, $"refund-{refunded}", refunded, now);
+            // After a failed refund the same total can be reached again: the failures known make it other news.
+            var failures = known.Refunds.Values.Count(r => r.Failed);
+            yield return OutboxMessage.Queue(order.Id, CustomerEmailKind.Refund, failures == 0 ? $"refund-{refunded}" : $"refund-{refunded}-after-{failures}-failed", refunded, now);
         }
 
         if (after.FailureKey is { } failure && failure != before.FailureKey && !after.Succeeded)

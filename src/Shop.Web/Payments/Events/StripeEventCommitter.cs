@@ -37,6 +37,9 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
     private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<DisputeFact>> _disputeFacts =
         EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.DisputeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
 
+    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<RefundFact>> _refundFacts =
+        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.RefundFacts.Where(f => ids.Contains(f.PaymentIntentId)));
+
     // In this order: an event's record first (a conflict there means another writer has it), the order's update last.
     private static readonly TrackedWrite[] s_writes =
     [
@@ -44,9 +47,11 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
         TrackedWrite.Insert<PaymentIntentFact>(),
         TrackedWrite.Insert<ChargeFact>(),
         TrackedWrite.Insert<DisputeFact>(),
+        TrackedWrite.Insert<RefundFact>(),
         TrackedWrite.Update<PaymentIntentFact>(),
         TrackedWrite.Update<ChargeFact>(),
         TrackedWrite.Update<DisputeFact>(),
+        TrackedWrite.Update<RefundFact>(),
         TrackedWrite.Insert<OrderTimelineEntry>(),
         // An email already queued for the same news (its dedupe key) is not queued again.
         TrackedWrite.InsertOrSkip<OutboxMessage>(),
@@ -54,7 +59,7 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
     ];
 
     private const int RecordsStep = 0;
-    private const int OutboxStep = 8;
+    private const int OutboxStep = 10;
 
     // The context and connection kept open across batches (see Session); null after a failure.
     private Session? _session;
@@ -203,6 +208,11 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
         }
 
         await foreach (var fact in _disputeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
+        {
+            known[fact.PaymentIntentId].Load(fact);
+        }
+
+        await foreach (var fact in _refundFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
         {
             known[fact.PaymentIntentId].Load(fact);
         }

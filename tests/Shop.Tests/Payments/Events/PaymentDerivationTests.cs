@@ -104,6 +104,24 @@ public sealed class PaymentDerivationTests
         Assert.False(Dispute("lost", at: s_t0.AddDays(3)).Supersedes(won));
     }
 
+    [Theory]
+    [InlineData("failed", 1, 0)]
+    [InlineData("canceled", 1, 0)]
+    [InlineData("succeeded", 1, 1000)]
+    [InlineData("failed", -1, 1000)]
+    public void A_refund_that_failed_after_the_charge_was_read_is_taken_off_the_refunded_amount(string status, int minutesAfterCharge, long expected)
+    {
+        var refund = new RefundFact
+        {
+            RefundId = "re_1", PaymentIntentId = "pi_1", ChargeId = "ch_1", Status = status, Amount = 1000, Currency = "usd",
+            ObservedAt = s_t0.AddMinutes(minutesAfterCharge),
+        };
+
+        var standing = PaymentDerivation.Derive(Total, "usd", Intent("succeeded"), [Charge(1000)], [], refunds: [refund]).Standing;
+
+        Assert.Equal(expected, standing.RefundedMinorUnits);
+    }
+
     [Fact]
     public void A_payment_for_another_amount_refunded_in_full_is_refunded_not_in_review()
     {

@@ -349,6 +349,41 @@ public sealed class WebhookOrderTests : IDisposable
         Assert.Equal(OrderStatus.Refunded, await StatusAsync());
     }
 
+    [Theory]
+    [InlineData("refund.failed", "failed")]
+    [InlineData("charge.refund.updated", "failed")]
+    [InlineData("charge.refund.updated", "canceled")]
+    public async Task A_refund_that_fails_gives_its_amount_back_and_the_whole_payment_can_be_refunded_again(string type, string status)
+    {
+        await _app.CreateAdminAsync();
+        var order = await _app.PlaceOrderAsync();
+        await Send("payment_intent.succeeded", order);
+        _stripe.SetStatus(order.PaymentIntentId, "succeeded");
+        await Send("charge.refunded", order, refunded: 400);
+        var refundedBefore = await RefundedAsync();
+
+        var json = StripeWebhooks.Event("refund.failed", order.PaymentIntentId, 400, change: e =>
+        {
+            e["type"] = type;
+            e["data"]!["object"]!["status"] = status;
+            e["created"] = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds();
+        });
+        Assert.Equal(HttpStatusCode.OK, await StripeWebhooks.SendAsync(_client, json));
+        using var admin = await _app.AdminSessionAsync();
+        var fullRefund = (order.Amount / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        await admin.PostFormAsync($"/admin/orders/{order.PublicId}", $"/admin/orders/{order.PublicId}?handler=Refund",
+            [new("refundRequestId", Guid.NewGuid().ToString()), new("amount", fullRefund), new("confirm", "true")]);
+        var page = await admin.GetAsync($"/admin/orders/{order.PublicId}");
+
+        Assert.Equal(400, refundedBefore);
+        Assert.Contains($"Stripe accepted the refund of ${fullRefund}", page.Html, StringComparison.Ordinal);
+        Assert.Equal(order.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(_stripe.RefundRequests).Form["amount"]);
+        await using var db = _app.OpenDatabase();
+        var stored = await db.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.Paid, stored.Status);
+        Assert.Equal(0, stored.RefundedMinorUnits);
+    }
+
     /// <summary>A dispute fixture with another status, created <paramref name="after"/> now: Stripe's statuses of one dispute come in time order.</summary>
     private static async Task SendTo(HttpClient client, PlacedOrder order, string fixture, string? status = null, TimeSpan? after = null)
     {
@@ -405,6 +440,12 @@ public sealed class WebhookOrderTests : IDisposable
         });
         using var response = await StripeWebhooks.PostAsync(_client, json);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<long> RefundedAsync()
+    {
+        await using var db = _app.OpenDatabase();
+        return (await db.Orders.SingleAsync()).RefundedMinorUnits;
     }
 
     private async Task<OrderStatus> StatusAsync(PlacedOrder? order = null)

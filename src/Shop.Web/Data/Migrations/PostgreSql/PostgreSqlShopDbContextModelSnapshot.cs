@@ -782,6 +782,44 @@ namespace Shop.Web.Data.Migrations.PostgreSql
                     b.ToTable("PaymentIntentFacts");
                 });
 
+            modelBuilder.Entity("Shop.Web.Payments.Events.RefundFact", b =>
+                {
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PaymentIntentId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("RefundId");
+
+                    b.HasIndex("PaymentIntentId");
+
+                    b.ToTable("RefundFacts");
+                });
+
             modelBuilder.Entity("Shop.Web.Payments.Events.StripeEventRecord", b =>
                 {
                     b.Property<string>("EventId")

@@ -763,6 +763,44 @@ namespace Shop.Web.Data.Migrations.Sqlite
                     b.ToTable("PaymentIntentFacts");
                 });
 
+            modelBuilder.Entity("Shop.Web.Payments.Events.RefundFact", b =>
+                {
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ObservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaymentIntentId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RefundId");
+
+                    b.HasIndex("PaymentIntentId");
+
+                    b.ToTable("RefundFacts");
+                });
+
             modelBuilder.Entity("Shop.Web.Payments.Events.StripeEventRecord", b =>
                 {
                     b.Property<string>("EventId")

@@ -1,0 +1,54 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Shop.Web.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class ReviewsAndRefundFacts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "ReviewAcceptedMinorUnits",
+                table: "Orders",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "RefundFacts",
+                columns: table => new
+                {
+                    RefundId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    PaymentIntentId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    ChargeId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    ObservedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RefundFacts", x => x.RefundId);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RefundFacts_PaymentIntentId",
+                table: "RefundFacts",
+                column: "PaymentIntentId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "RefundFacts");
+
+            migrationBuilder.DropColumn(
+                name: "ReviewAcceptedMinorUnits",
+                table: "Orders");
+        }
+    }
+}
