@@ -55,7 +55,7 @@ public sealed class BrowserAdminOverviewTests : IAsyncLifetime
 
             await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
             await Expect(admin.Locator("#paid-today-usd")).ToHaveTextAsync("$24.00");
-            await Expect(admin.Locator("#needs-review")).ToHaveTextAsync("1 orders need review");
+            await Expect(admin.Locator("#needs-review")).ToHaveTextAsync("1 order needs review");
             await Expect(admin.GetByRole(AriaRole.Img, new() { Name = "Paid per day in USD" })).ToBeVisibleAsync();
             await Expect(admin.Locator("#chart-usd rect")).ToHaveCountAsync(14);
 
