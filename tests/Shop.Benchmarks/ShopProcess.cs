@@ -68,6 +68,11 @@ public sealed class ShopProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
+            {
+                // Listening, but the first page (Razor's first compile, the catalog's first read) took longer than one
+                // request's timeout on a busy machine: ask again within the overall bound.
+            }
 
             await Task.Delay(5);
         }
