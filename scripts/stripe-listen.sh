@@ -12,7 +12,7 @@ set -euo pipefail
 
 readonly STRIPE_CLI_VERSION=1.52.0
 # Keep in step with StripeEvent.RecommendedTypes (src/Shop.Web/Payments/Events/StripeEvent.cs).
-readonly EVENTS=payment_intent.succeeded,payment_intent.processing,payment_intent.payment_failed,payment_intent.canceled,payment_intent.requires_action,payment_intent.amount_capturable_updated,charge.succeeded,charge.captured,charge.refunded,charge.dispute.created,charge.dispute.updated,charge.dispute.closed
+readonly EVENTS=payment_intent.succeeded,payment_intent.processing,payment_intent.payment_failed,payment_intent.canceled,payment_intent.requires_action,payment_intent.amount_capturable_updated,charge.succeeded,charge.captured,charge.refunded,charge.refund.updated,refund.failed,charge.dispute.created,charge.dispute.updated,charge.dispute.closed
 
 die() {
   printf 'stripe-listen: %s\n' "$1" >&2
