@@ -306,12 +306,20 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
             Step($"PostgreSQL ingest at {connections} connections: (b) group-commit baseline, one instance, two instances");
             var groupCommit = await WrkRunner.RunAsync(baseline.Port, oneDirectory, oneFiles, duration);
             var groupMissing = Missing(groupCommit.Acknowledged, await baseline.StoredIdsAsync());
+            var cpuBefore = first.CpuTime();
+            var oneWaits = PostgreSqlWaits.Start(postgres.ConnectionString);
             var one = await WrkRunner.RunAsync(first.Port, oneDirectory, oneFiles, duration);
+            postgresReport.Note(await oneWaits.SummaryAsync($"PostgreSQL ingest, {connections} connection(s), one instance"));
+            one = one with { CpuPerRequest = (first.CpuTime() - cpuBefore) / Math.Max(1, one.Requests) };
             var oneMissing = Missing(one.Acknowledged, await StoredEventIdsAsync(postgres, $"evt_{oneRun}_"));
+            cpuBefore = first.CpuTime() + second.CpuTime();
+            var twoWaits = PostgreSqlWaits.Start(postgres.ConnectionString);
             var halves = await Task.WhenAll(
                 WrkRunner.RunAsync(first.Port, twoDirectories[0], twoFiles[0], duration),
                 WrkRunner.RunAsync(second.Port, twoDirectories[1], twoFiles[1], duration));
+            postgresReport.Note(await twoWaits.SummaryAsync($"PostgreSQL ingest, {connections} connection(s), two instances"));
             var two = LoadResult.Sum(halves[0], halves[1]);
+            two = two with { CpuPerRequest = (first.CpuTime() + second.CpuTime() - cpuBefore) / Math.Max(1, two.Requests) };
             var twoMissing = Missing(two.Acknowledged, await StoredEventIdsAsync(postgres, $"evt_{twoRun}_"));
             postgresReport.PostgreSqlIngest(connections, groupCommit, groupMissing, one, oneMissing, two, twoMissing);
             foreach (var directory in twoDirectories.Append(oneDirectory))
