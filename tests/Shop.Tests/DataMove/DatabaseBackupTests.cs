@@ -173,8 +173,7 @@ public sealed class DatabaseBackupTests : IDisposable
     /// <summary>Each order's status as the admin's CSV export lists it.</summary>
     private static async Task<Dictionary<string, string>> OrderStatusesAsync(ShopSession admin)
     {
-        using var response = await admin.Client.GetAsync("/admin/orders?handler=Csv");
-        var csv = await response.Content.ReadAsStringAsync();
+        var csv = await admin.OrdersCsvAsync();
         return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(line => line.Split(','))
             .ToDictionary(fields => fields[0], fields => fields[2]);
