@@ -22,6 +22,9 @@ internal static class BackupSchema
 {
     public static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 
+    /// <summary>pg_dump's custom format.</summary>
+    public static readonly byte[] PostgreSqlHeader = "PGDMP"u8.ToArray();
+
     /// <summary>Why a backup with these migrations cannot be restored into this version of the shop, or null when it can.</summary>
     public static string? Refusal(IReadOnlyCollection<string> applied, ShopDbContext db)
     {

@@ -15,8 +15,6 @@ namespace Shop.Web.DataMove;
 /// </summary>
 public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : IShopBackups
 {
-    private static readonly byte[] s_customFormatHeader = "PGDMP"u8.ToArray();
-
     // Run before the restored script, in its transaction: tables a later migration added would otherwise stay behind.
     private const string DropShopTables = """
         DO $$ DECLARE t text; BEGIN
@@ -123,7 +121,7 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
             return "it is a backup of a shop on SQLite, and this shop runs on PostgreSQL: restore it into a shop on SQLite, then move that with db copy --to.";
         }
 
-        return header.AsSpan().StartsWith(s_customFormatHeader)
+        return header.AsSpan().StartsWith(BackupSchema.PostgreSqlHeader)
             ? null
             : "it is not a PostgreSQL backup (db backup writes pg_dump's custom format, which starts with PGDMP).";
     }
@@ -206,11 +204,25 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
             var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var errors = process.StandardError.ReadToEndAsync(cancellationToken);
             var feederErrors = feeder?.StandardError.ReadToEndAsync(cancellationToken);
+            // A command cancelled half way ends its processes; the server rolls back what psql had not committed.
+            await using var cancelled = cancellationToken.Register(() =>
+            {
+                process.Kill();
+                feeder?.Kill();
+            });
             if (feeder is not null)
             {
                 await feeder.StandardOutput.BaseStream.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
-                process.StandardInput.Close();
                 await feeder.WaitForExitAsync(cancellationToken);
+                // psql would commit a script cut short at its end of input: when pg_restore failed, psql is ended instead.
+                if (feeder.ExitCode == 0)
+                {
+                    process.StandardInput.Close();
+                }
+                else
+                {
+                    process.Kill();
+                }
             }
 
             await process.WaitForExitAsync(cancellationToken);

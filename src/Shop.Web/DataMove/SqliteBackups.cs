@@ -64,7 +64,13 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBa
             return "there is no such file.";
         }
 
-        if (!(await BackupSchema.HeaderAsync(path, cancellationToken)).AsSpan().SequenceEqual(BackupSchema.SqliteHeader))
+        var header = await BackupSchema.HeaderAsync(path, cancellationToken);
+        if (header.AsSpan().StartsWith(BackupSchema.PostgreSqlHeader))
+        {
+            return "it is a backup of a shop on PostgreSQL (pg_dump), and this shop runs on SQLite: restore it into a shop on PostgreSQL.";
+        }
+
+        if (!header.AsSpan().SequenceEqual(BackupSchema.SqliteHeader))
         {
             return "it is not a SQLite database, so not a backup of a shop on SQLite.";
         }
@@ -72,6 +78,12 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBa
         List<string> applied;
         try
         {
+            // A file cut short still opens, and would be copied page by page as it is.
+            if (await QuickCheckAsync(path, cancellationToken) is { } damage)
+            {
+                return $"it is damaged ({damage}).";
+            }
+
             applied = await AppliedMigrationsAsync(path, cancellationToken);
         }
         catch (SqliteException ex)
@@ -80,6 +92,17 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBa
         }
 
         return BackupSchema.Refusal(applied, db);
+    }
+
+    /// <summary>SQLite's quick_check of the file: null when it is sound, else its first complaint.</summary>
+    private static async Task<string?> QuickCheckAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var connection = ReadOnly(path);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check(1)";
+        var result = (string?)await command.ExecuteScalarAsync(cancellationToken);
+        return result == "ok" ? null : result;
     }
 
     private static async Task<List<string>> AppliedMigrationsAsync(string path, CancellationToken cancellationToken)
