@@ -28,9 +28,9 @@ public static class DatabaseCommand
             case ["db", "copy", "--to", var target, "--batch", var rows] when int.TryParse(rows, out var batch) && batch > 0:
                 return await new DatabaseCopy(db, output, batch).RunAsync(target, cancellationToken);
             case ["db", "backup", var file]:
-                return await new SqliteBackups(db, output).BackupAsync(file, cancellationToken);
+                return await IShopBackups.For(db, output).BackupAsync(file, cancellationToken);
             case ["db", "restore", var file]:
-                return await new SqliteBackups(db, output).RestoreAsync(file, cancellationToken);
+                return await IShopBackups.For(db, output).RestoreAsync(file, cancellationToken);
             default:
                 await output.WriteLineAsync(Usage);
                 return 2;

@@ -12,7 +12,7 @@ namespace Shop.Web.DataMove;
 /// database, keeping every id and timestamp. The source is read inside one write transaction (on SQLite, BEGIN IMMEDIATE):
 /// a consistent snapshot, and a shop still running on it can read but not write until the copy ends. The target's rows
 /// are written in one transaction too: a copy that fails or is killed half way leaves the target migrated and empty, and
-/// the next run starts it again from the beginning (docs/decisions/0009-moving-to-postgresql.md).
+/// the next run starts it again from the beginning (README, "Moving a SQLite shop to PostgreSQL").
 /// </summary>
 public sealed class DatabaseCopy(ShopDbContext source, TextWriter output, int batchRows = DatabaseCopy.DefaultBatchRows)
 {

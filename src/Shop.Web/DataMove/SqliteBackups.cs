@@ -10,18 +10,10 @@ namespace Shop.Web.DataMove;
 /// snapshot of the file, taken while the shop goes on serving and writing (WAL readers do not block its writer). A restore
 /// copies a checked backup over the shop's file in one transaction, with the shop stopped.
 /// </summary>
-public sealed class SqliteBackups(ShopDbContext db, TextWriter output)
+public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBackups
 {
-    private static readonly byte[] s_sqliteHeader = "SQLite format 3\0"u8.ToArray();
-
-    /// <returns>0 done, 1 refused (and why is written).</returns>
     public async Task<int> BackupAsync(string file, CancellationToken cancellationToken)
     {
-        if (RefuseUnlessSqlite() is { } refused)
-        {
-            return await SayAsync(refused, 1);
-        }
-
         var path = Path.GetFullPath(file);
         if (File.Exists(path))
         {
@@ -42,14 +34,8 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output)
             $"Backed up to {path}: {new FileInfo(path).Length:N0} bytes, {orders:N0} orders, schema {migration}."), 0);
     }
 
-    /// <returns>0 done, 1 refused (and why is written).</returns>
     public async Task<int> RestoreAsync(string file, CancellationToken cancellationToken)
     {
-        if (RefuseUnlessSqlite() is { } refused)
-        {
-            return await SayAsync(refused, 1);
-        }
-
         var path = Path.GetFullPath(file);
         if (await CheckBackupAsync(path, cancellationToken) is { } notABackup)
         {
@@ -67,13 +53,8 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output)
 
         SqliteConnection.ClearAllPools();
         var (migration, orders) = await DescribeAsync(path, cancellationToken);
-        return await SayAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Restored {path} ({orders:N0} orders, schema {migration}) into the shop's database. Start the shop: it migrates an older schema, and Stripe events since the backup come back through the event catch-up (Stripe keeps them 30 days)."), 0);
+        return await SayAsync(BackupSchema.Restored(path, orders, migration), 0);
     }
-
-    private string? RefuseUnlessSqlite() => db.Database.IsSqlite()
-        ? null
-        : "The shop runs on PostgreSQL: back it up with pg_dump and restore with pg_restore (scripts/postgres.sh backup|restore FILE for the local server; README, \"Backups\").";
 
     /// <summary>Why the file cannot be restored into this version of the shop, or null when it can.</summary>
     private async Task<string?> CheckBackupAsync(string path, CancellationToken cancellationToken)
@@ -83,18 +64,26 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output)
             return "there is no such file.";
         }
 
-        var header = new byte[s_sqliteHeader.Length];
-        await using (var stream = File.OpenRead(path))
+        var header = await BackupSchema.HeaderAsync(path, cancellationToken);
+        if (header.AsSpan().StartsWith(BackupSchema.PostgreSqlHeader))
         {
-            if (await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken) < header.Length || !header.SequenceEqual(s_sqliteHeader))
-            {
-                return "it is not a SQLite database, so not a backup of the shop.";
-            }
+            return "it is a backup of a shop on PostgreSQL (pg_dump), and this shop runs on SQLite: restore it into a shop on PostgreSQL.";
+        }
+
+        if (!header.AsSpan().SequenceEqual(BackupSchema.SqliteHeader))
+        {
+            return "it is not a SQLite database, so not a backup of a shop on SQLite.";
         }
 
         List<string> applied;
         try
         {
+            // A file cut short still opens, and would be copied page by page as it is.
+            if (await QuickCheckAsync(path, cancellationToken) is { } damage)
+            {
+                return $"it is damaged ({damage}).";
+            }
+
             applied = await AppliedMigrationsAsync(path, cancellationToken);
         }
         catch (SqliteException ex)
@@ -102,15 +91,18 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output)
             return $"it cannot be read as a shop's database ({ex.Message}).";
         }
 
-        if (applied.Count == 0)
-        {
-            return "it is a SQLite database but holds no shop (no migrations history).";
-        }
+        return BackupSchema.Refusal(applied, db);
+    }
 
-        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
-        return applied.FirstOrDefault(m => !known.Contains(m)) is { } newer
-            ? $"it was written by a newer version of the shop (migration {newer} is unknown to this one): restore it with that version."
-            : null;
+    /// <summary>SQLite's quick_check of the file: null when it is sound, else its first complaint.</summary>
+    private static async Task<string?> QuickCheckAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var connection = ReadOnly(path);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check(1)";
+        var result = (string?)await command.ExecuteScalarAsync(cancellationToken);
+        return result == "ok" ? null : result;
     }
 
     private static async Task<List<string>> AppliedMigrationsAsync(string path, CancellationToken cancellationToken)

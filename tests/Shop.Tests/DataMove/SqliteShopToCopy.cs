@@ -29,6 +29,9 @@ public sealed class SqliteShopToCopy : IDisposable
 
     public PlacedOrder Refunded { get; private set; } = null!;
 
+    /// <summary>The admin's CSV export of every order on the SQLite shop, as its owner saw it before the copy.</summary>
+    public string OrdersCsv { get; private set; } = "";
+
     public static async Task<SqliteShopToCopy> WithOrdersInEveryStatusAsync(StripeStub stripe)
     {
         var shop = new SqliteShopToCopy(stripe);
@@ -60,6 +63,8 @@ public sealed class SqliteShopToCopy : IDisposable
             UpdatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();
+        using var admin = await app.AdminSessionAsync();
+        shop.OrdersCsv = await admin.OrdersCsvAsync();
         return shop;
     }
 
@@ -84,6 +89,14 @@ public sealed class SqliteShopToCopy : IDisposable
 
 internal static class ShopRows
 {
+    /// <summary>The admin's CSV export of every order: number, date, status, email, name, currency, total, paid, refunded.</summary>
+    public static async Task<string> OrdersCsvAsync(this ShopSession admin)
+    {
+        using var response = await admin.Client.GetAsync("/admin/orders?handler=Csv");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>What a shop owner sees of each order, in id order.</summary>
     public static async Task<List<string>> OrdersAsync(this ShopDbContext db) => (await db.Orders.AsNoTracking().OrderBy(o => o.Id).ToListAsync())
         .Select(o => $"{o.Id} {o.PublicId} {o.Status} {o.TotalMinorUnits} {o.PaidMinorUnits} {o.RefundedMinorUnits} {o.CreatedAt.UtcTicks / 10} lines={o.Lines.Count}")
