@@ -4,7 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Shop.Tests.Browser;
 
-/// <summary>axe-core over every customer and admin page, in the states a person meets: no serious or critical violation.</summary>
+/// <summary>
+/// axe-core over every customer and admin page, in the states a person meets: no serious or critical violation. With
+/// SHOP_SCREENSHOTS set, the catalog is photographed for the README (docs/screenshots/catalog.png).
+/// </summary>
 public sealed partial class AccessibilityTests : IAsyncLifetime
 {
     private BrowserCheckout _shop = null!;
@@ -21,6 +24,7 @@ public sealed partial class AccessibilityTests : IAsyncLifetime
         await page.GotoAsync("/");
 
         await Axe.AssertNoSeriousViolationsAsync(page, "the catalog");
+        await Screenshots.TakeAsync(page, "catalog");
     }
 
     [Fact]
@@ -61,12 +65,41 @@ public sealed partial class AccessibilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Finding_an_order_has_no_serious_accessibility_violations_in_any_answer()
+    {
+        var page = await _shop.NewPageAsync(bypassCsp: true);
+
+        await BrowserCheckout.RecordingFailuresAsync(page, nameof(Finding_an_order_has_no_serious_accessibility_violations_in_any_answer), async () =>
+        {
+            await page.GotoAsync("/orders/lookup");
+            await Axe.AssertNoSeriousViolationsAsync(page, "the order lookup");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Find order" }).ClickAsync();
+            await Expect(page.GetByLabel("Email")).ToHaveAttributeAsync("aria-invalid", "true");
+            await Axe.AssertNoSeriousViolationsAsync(page, "the order lookup with validation errors");
+
+            await page.GetByLabel("Email").FillAsync("nobody@example.com");
+            await page.GetByLabel("Order number").FillAsync("ord_000000000000000000000000");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Find order" }).ClickAsync();
+            await Expect(page.Locator("#lookup-not-found")).ToBeVisibleAsync();
+            await Axe.AssertNoSeriousViolationsAsync(page, "the order lookup finding nothing");
+
+            await page.GotoAsync("/orders/ord_000000000000000000000000");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await Axe.AssertNoSeriousViolationsAsync(page, "the page of an unknown order (the error page)");
+        });
+    }
+
+    [Fact]
     public async Task Every_admin_page_has_no_serious_accessibility_violations()
     {
         var customer = await _shop.NewPageAsync();
         var admin = await _shop.NewPageAsync(bypassCsp: true);
         await Storefront.BuyCanvasToteAsync(customer, "joan@example.com");
-        var orderId = OrderInUrl().Match(customer.Url).Groups[1].Value;
+        await Storefront.PayAsync(customer, "4242 4242 4242 4242");
+        await Expect(customer.Locator("#order-status")).ToHaveTextAsync("Paid", new() { Timeout = 20_000 });
+        var paidId = OrderInUrl().Match(customer.Url).Groups[1].Value;
+        var attention = await Backoffice.AddOrdersNeedingAttentionAsync(_shop.App);
 
         await BrowserCheckout.RecordingFailuresAsync(admin, nameof(Every_admin_page_has_no_serious_accessibility_violations), async () =>
         {
@@ -76,13 +109,35 @@ public sealed partial class AccessibilityTests : IAsyncLifetime
             await Axe.AssertNoSeriousViolationsAsync(admin, "the admin sign-in with errors");
 
             await Backoffice.OpenSignedInAsync(admin, "/admin", _shop.Shop.AdminPassword);
-            await Axe.AssertNoSeriousViolationsAsync(admin, "the admin home");
+            await Expect(admin.Locator("#chart-usd")).ToBeVisibleAsync();
+            await Expect(admin.Locator("#dispute-deadlines")).ToContainTextAsync(attention.DisputedOrderId);
+            await admin.GetByText("Paid per day in USD as a table").ClickAsync();
+            await Axe.AssertNoSeriousViolationsAsync(admin, "the overview with sales, a dispute and its daily table open");
 
-            foreach (var path in new[] { "/admin/orders", $"/admin/orders/{orderId}", "/admin/disputes", "/admin/configuration" })
+            string[] pages =
+            [
+                "/admin/orders",
+                "/admin/orders?Filter.Status=NeedsReview&Filter.Paid=true",
+                $"/admin/orders/{attention.ReviewOrderId}",
+                $"/admin/orders/{attention.DisputedOrderId}",
+                "/admin/disputes",
+                "/admin/configuration",
+            ];
+            foreach (var path in pages)
             {
                 await admin.GotoAsync(path);
                 await Axe.AssertNoSeriousViolationsAsync(admin, path);
             }
+
+            await admin.GotoAsync($"/admin/orders/{paidId}");
+            await admin.Locator("#refund").ClickAsync();
+            await Expect(admin.Locator("#problem")).ToContainTextAsync("Tick the box");
+            await Axe.AssertNoSeriousViolationsAsync(admin, "an order refused a refund without its confirmation");
+            await admin.Locator("#refund-amount").FillAsync("24.00");
+            await admin.Locator("#refund-confirm").CheckAsync();
+            await admin.Locator("#refund").ClickAsync();
+            await Expect(admin.Locator("#notice")).ToContainTextAsync("Stripe accepted the refund of $24.00");
+            await Axe.AssertNoSeriousViolationsAsync(admin, "an order just refunded");
         });
     }
 

@@ -6,13 +6,11 @@ namespace Shop.Tests.Browser;
 
 /// <summary>
 /// A purchase and a refund on a 375 px wide phone: no page scrolls sideways (wide tables scroll in their own box) and
-/// no request of any page goes unanswered (the favicon among them). With SHOP_SCREENSHOTS set to a folder, the catalog
-/// and the payment page are photographed into it (docs/screenshots holds the README's).
+/// no request of any page goes unanswered (the favicon among them). With SHOP_SCREENSHOTS set, the payment page is
+/// photographed for the README (docs/screenshots/payment-phone.png).
 /// </summary>
 public sealed partial class PhoneTests : IAsyncLifetime
 {
-    private static readonly string[] s_otherAdminPages = ["/admin", "/admin/disputes", "/admin/configuration"];
-
     private readonly List<string> _notFound = [];
     private BrowserCheckout _shop = null!;
 
@@ -29,7 +27,6 @@ public sealed partial class PhoneTests : IAsyncLifetime
         {
             await page.GotoAsync("/");
             await Phone.AssertNoSidewaysScrollAsync(page, "the catalog");
-            await ScreenshotAsync(page, "catalog-phone");
             await page.GotoAsync("/cart");
             await Phone.AssertNoSidewaysScrollAsync(page, "the empty cart");
             await page.GotoAsync("/products/canvas-tote");
@@ -42,11 +39,14 @@ public sealed partial class PhoneTests : IAsyncLifetime
             await Phone.AssertNoSidewaysScrollAsync(page, "the checkout with validation errors");
             await Storefront.CheckOutAsync(page, "hedy@example.com");
             await Phone.AssertNoSidewaysScrollAsync(page, "the payment page");
-            await ScreenshotAsync(page, "payment-phone");
+            await Screenshots.TakeAsync(page, "payment-phone");
             await Storefront.PayAsync(page, "4242 4242 4242 4242");
 
             await Expect(page.Locator("#order-status")).ToHaveTextAsync("Paid", new() { Timeout = 20_000 });
             await Phone.AssertNoSidewaysScrollAsync(page, "the paid order");
+            await page.GotoAsync("/orders/lookup");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Find order" }).ClickAsync();
+            await Phone.AssertNoSidewaysScrollAsync(page, "the order lookup with validation errors");
             Assert.Empty(_notFound);
             Assert.Equal(200, (await page.APIRequest.GetAsync("/favicon.ico")).Status);
         });
@@ -61,6 +61,7 @@ public sealed partial class PhoneTests : IAsyncLifetime
         await Storefront.PayAsync(customer, "4242 4242 4242 4242");
         await Expect(customer.Locator("#order-status")).ToHaveTextAsync("Paid", new() { Timeout = 20_000 });
         var orderId = OrderInUrl().Match(customer.Url).Groups[1].Value;
+        var attention = await Backoffice.AddOrdersNeedingAttentionAsync(_shop.App);
 
         await BrowserCheckout.RecordingFailuresAsync(admin, nameof(An_admin_refunds_on_a_phone_and_no_admin_page_scrolls_sideways), async () =>
         {
@@ -77,7 +78,16 @@ public sealed partial class PhoneTests : IAsyncLifetime
 
             await Expect(admin.Locator("#notice")).ToContainTextAsync("Stripe accepted the refund of $24.00");
             await Phone.AssertNoSidewaysScrollAsync(admin, "the order after the refund");
-            foreach (var path in s_otherAdminPages)
+            string[] otherPages =
+            [
+                "/admin",
+                "/admin/orders?Filter.Status=NeedsReview",
+                $"/admin/orders/{attention.ReviewOrderId}",
+                $"/admin/orders/{attention.DisputedOrderId}",
+                "/admin/disputes",
+                "/admin/configuration",
+            ];
+            foreach (var path in otherPages)
             {
                 await admin.GotoAsync(path);
                 await Phone.AssertNoSidewaysScrollAsync(admin, path);
@@ -98,15 +108,6 @@ public sealed partial class PhoneTests : IAsyncLifetime
             }
         };
         return page;
-    }
-
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("SHOP_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            // The page as a phone shows it, whole; the emulator's banner says it is offline mode.
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-        }
     }
 
     [GeneratedRegex("/orders/(ord_[0-9a-f]+)")]

@@ -6,11 +6,12 @@ internal static partial class StripeJsStandIn
         /* Stripe emulator: styles for the Payment Element stand-in and the emulator's own pages. */
         .se-payment { --se-color-primary: #635bff; --se-color-danger: #df1b41; --se-radius: 6px;
           --se-font: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif;
-          display: grid; grid-template-columns: 1fr 1fr; gap: 12px; font-family: var(--se-font); font-size: 15px; }
-        .se-field { display: flex; flex-direction: column; gap: 4px; }
+          display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; font-family: var(--se-font); font-size: 15px; }
+        /* Fits any width, as Stripe's own element does on a phone. */
+        .se-field { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
         .se-field-number { grid-column: 1 / -1; }
         .se-label { color: #30313d; font-size: 14px; }
-        .se-input { border: 1px solid #e6e6e6; border-radius: var(--se-radius); padding: 10px 12px; font: inherit;
+        .se-input { border: 1px solid #e6e6e6; border-radius: var(--se-radius); padding: 10px 12px; font: inherit; min-width: 0; box-sizing: border-box;
           box-shadow: 0 1px 3px rgba(0,0,0,.05); outline: none; }
         .se-input:focus { border-color: var(--se-color-primary); box-shadow: 0 0 0 3px rgba(99,91,255,.25); }
         .se-input.se-invalid { border-color: var(--se-color-danger); color: var(--se-color-danger); }
