@@ -44,7 +44,8 @@ public sealed class OutboxBatchTests(ITestOutputHelper output)
     public async Task A_batch_shared_out_over_several_smtp_connections_sends_each_email_exactly_once()
     {
         await using var shop = await ShopWithInbox.StartAsync(smtpConfigured: false);
-        var connections = new SmtpOptions().Connections;
+        // Smtp:Connections' default, and enough emails in one batch for each of them.
+        const int connections = 4;
         var queued = await QueueAsync(shop, connections * OutboxSender.MessagesPerConnection);
 
         await shop.RestartAsync();
