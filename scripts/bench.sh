@@ -3,6 +3,7 @@
 # Prints the table and writes it into docs/benchmarks.md (between its result markers). Takes about 5 minutes on 2 cores.
 #   scripts/bench.sh                   SQLite and PostgreSQL scenarios
 #   scripts/bench.sh --only postgres   only the PostgreSQL ones
+#   scripts/bench.sh --only pgemail    only PostgreSQL's email drains (one and three instances)
 #   scripts/bench.sh --only ingest     one SQLite group: sqlite (all of them), start, ingest, checkout or email
 #   scripts/bench.sh --smoke           every group for a second or two, each in its own process (proves they run)
 # PostgreSQL: a server of its own from scripts/postgres.sh (SHOP_POSTGRES_PORT, default here 54339), stopped at the end

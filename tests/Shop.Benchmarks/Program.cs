@@ -7,10 +7,11 @@ using Shop.Web.Orders;
 
 // Usage: Shop.Benchmarks <repository root> <published shop folder> [--postgres <connection string>] [--only <scenario>].
 // scripts/bench.sh publishes the shop as it would be deployed (Release, ReadyToRun), starts PostgreSQL, and runs this.
-// --only runs one group while a change is being worked on: sqlite (every SQLite row), postgres, or one SQLite scenario
-// (start, ingest, checkout, email), or storefront (its pages on both databases); a partial run rewrites the results block with only its rows.
+// --only runs one group while a change is being worked on: sqlite (every SQLite row), postgres, pgemail (PostgreSQL's
+// email drains alone), or one SQLite scenario (start, ingest, checkout, email), or storefront (its pages on both
+// databases); a partial run rewrites the results block with only its rows.
 // --smoke runs every group (or the --only one) for a second or two, each in its own process, and writes nothing down.
-string[] scenarios = ["sqlite", "postgres", "start", "ingest", "checkout", "email", "storefront"];
+string[] scenarios = ["sqlite", "postgres", "pgemail", "start", "ingest", "checkout", "email", "storefront"];
 var usage = $"Usage: Shop.Benchmarks <root> <shop folder> [--postgres <connection string>] [--only {string.Join('|', scenarios)}] [--smoke]";
 var positional = new List<string>();
 string? postgreSqlServer = null;
@@ -76,12 +77,12 @@ void Step(string what) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {what}")
 try
 {
     await using var stripe = await StripeStandIn.StartAsync();
-    if (only != "postgres")
+    if (only is not ("postgres" or "pgemail"))
     {
         await SqliteScenariosAsync(stripe);
     }
 
-    if (only is null or "postgres" or "storefront")
+    if (only is null or "postgres" or "storefront" or "pgemail")
     {
         if (postgreSqlServer is null)
         {
@@ -92,6 +93,15 @@ try
             var postgres = await BenchDatabase.FreshPostgreSqlAsync(postgreSqlServer, "shop_bench");
             await Seeder.MigrateAsync(postgres);
             await PostgreSqlStorefrontAsync(stripe, postgres);
+        }
+        else if (only == "pgemail")
+        {
+            Step("PostgreSQL: a fresh database, the shop's migrations, 2,000 orders for the emails");
+            var postgres = await BenchDatabase.FreshPostgreSqlAsync(postgreSqlServer, "shop_bench");
+            await Seeder.MigrateAsync(postgres);
+            var settings = ShopSettings(stripe.Url);
+            postgres.ApplyTo(settings);
+            await PostgreSqlEmailAsync(settings, postgres, await Seeder.OrdersAsync(postgres, "pgmail", 2_000));
         }
         else
         {

@@ -13,11 +13,12 @@ namespace Shop.Web.Email;
 /// <summary>
 /// Sends the outbox's due messages over SMTP. Each batch is claimed with a lease first (<see cref="OutboxClaim"/>: only
 /// rows no one holds), so several shop instances on one database never send the same row at once; a heartbeat renews the
-/// lease while the batch is sent, so a dead instance's rows wait at most one lease for another; a batch goes
-/// over one SMTP connection; each message is marked sent as soon as the server accepted it, in a commit that overlaps the
-/// next sends (<see cref="SentRecorder"/>), so a crash re-sends at most <see cref="SentRecorder.Window"/> messages, each with
-/// its Message-Id. When the server cannot be reached or refuses our login,
-/// the whole sender backs off (its <see cref="WorkerLoop"/>) and the waiting messages keep their attempts.
+/// lease while the batch is sent, so a dead instance's rows wait at most one lease for another. A batch is shared out
+/// over up to <see cref="SmtpOptions.Connections"/> SMTP connections at once, and the messages the server accepted are
+/// marked sent together when it ends (<see cref="SentRecorder"/>): a batch costs the database the same few round trips
+/// whatever its size, and a crash re-sends at most one batch, each message with its Message-Id. When the server cannot be
+/// reached or refuses our login, the whole sender backs off (its <see cref="WorkerLoop"/>) and the waiting messages keep
+/// their attempts.
 /// </summary>
 public sealed class OutboxSender(
     IServiceScopeFactory scopes,
@@ -29,6 +30,12 @@ public sealed class OutboxSender(
     ILogger<OutboxSender> logger) : BackgroundService
 {
     public const string WorkerName = "outbox-sender";
+
+    /// <summary>
+    /// A connection (connect, EHLO, STARTTLS, login) costs the server and the shop several messages' worth: a batch opens
+    /// another only for at least this many more messages.
+    /// </summary>
+    public const int MessagesPerConnection = 8;
 
     // Identifies this process in LockedBy, for whoever looks at a stuck row; each claim appends its own token.
     private readonly string _instance = $"{Environment.MachineName[..Math.Min(Environment.MachineName.Length, 40)]}/{Environment.ProcessId}";
@@ -50,7 +57,8 @@ public sealed class OutboxSender(
             new Backoff(smtp.RetryBaseDelay, smtp.RetryMaxDelay));
     }
 
-    private async Task<int> SendDueBatchAsync(SmtpOptions smtp, CancellationToken cancellationToken)
+    /// <summary>Claims one batch of due messages, sends it and records the outcome; returns how many were claimed.</summary>
+    internal async Task<int> SendDueBatchAsync(SmtpOptions smtp, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
@@ -69,10 +77,24 @@ public sealed class OutboxSender(
                 .ToListAsync(cancellationToken);
             var orderIds = rows.Select(m => m.OrderId).Distinct().ToList();
             var orders = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
-            // The "sent" commits get a context of their own, so that they can run while this one's connection sends.
-            await using var recording = scopes.CreateAsyncScope();
-            var recorder = new SentRecorder(recording.ServiceProvider.GetRequiredService<ShopDbContext>(), claim.Token, time, logger);
-            await SendAsync(db, recorder, smtp, rows, orders, claim, cancellationToken);
+            using var batch = new Batch(db, new SentRecorder(db, claim.Token, time, logger), claim, orders);
+            try
+            {
+                // Dealt out in turn, so the connections together still send the oldest first.
+                var connections = Math.Clamp(rows.Count / MessagesPerConnection, 1, smtp.Connections);
+                var sends = Enumerable.Range(0, connections)
+                    .Select(c => SendAsync(batch, smtp, rows.Where((_, i) => i % connections == c).ToList(), cancellationToken)).ToArray();
+                // Every connection ends its part before the batch is recorded; the first failure (an unreachable server,
+                // stopping) then backs off the sender, the others' accepted messages recorded all the same.
+                await Task.WhenAll(sends);
+            }
+            finally
+            {
+                // Whatever the server accepted is recorded even when the batch ends early (stopping, the lease, a dropped
+                // connection): only a crash may send it again.
+                await batch.Recorder.FlushAsync();
+            }
+
             return claim.Count;
         }
         finally
@@ -115,8 +137,8 @@ public sealed class OutboxSender(
         }
     }
 
-    private async Task SendAsync(ShopDbContext db, SentRecorder recorder, SmtpOptions smtp, List<OutboxMessage> rows, Dictionary<long, Order> orders,
-        OutboxClaim claim, CancellationToken cancellationToken)
+    /// <summary>One connection's share of a batch, sent in order over one SMTP session.</summary>
+    private async Task SendAsync(Batch batch, SmtpOptions smtp, List<OutboxMessage> rows, CancellationToken cancellationToken)
     {
         var client = NewClient(smtp);
         await using var renderer = composer.StartRendering();
@@ -125,17 +147,18 @@ public sealed class OutboxSender(
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
+                var order = batch.Orders[row.OrderId];
                 using var activity = ShopTelemetry.Source.StartActivity("email send");
-                activity?.SetTag(ShopTelemetry.EmailKindTag, KindName(row.Kind)).SetTag(ShopTelemetry.OrderIdTag, orders[row.OrderId].PublicId)
+                activity?.SetTag(ShopTelemetry.EmailKindTag, KindName(row.Kind)).SetTag(ShopTelemetry.OrderIdTag, order.PublicId)
                     .SetTag("shop.outbox.id", row.Id);
                 // Only when heartbeats failed: a message started now must be through before another instance may take it.
-                if (claim.EndsWithin(smtp.Timeout))
+                if (batch.Claim.EndsWithin(smtp.Timeout))
                 {
                     logger.LogWarning("The outbox batch's lease runs out; {Count} messages are left for the next batch", rows.Count - i);
                     return;
                 }
 
-                var message = await TryComposeAsync(db, recorder, smtp, row, orders[row.OrderId], renderer, claim.Token, cancellationToken);
+                var message = await TryComposeAsync(batch, smtp, row, order, renderer, cancellationToken);
                 if (message is null)
                 {
                     continue;
@@ -143,11 +166,9 @@ public sealed class OutboxSender(
 
                 if (!client.IsConnected)
                 {
-                    await recorder.FlushAsync();
-                    await ConnectOrBackOffAsync(client, db, smtp, rows.Skip(i).Select(r => r.Id).ToList(), cancellationToken);
+                    await ConnectOrBackOffAsync(client, batch, smtp, rows.Skip(i).Select(r => r.Id).ToList(), cancellationToken);
                 }
 
-                await recorder.BeforeSendAsync();
                 try
                 {
                     await client.SendAsync(message, cancellationToken);
@@ -155,9 +176,9 @@ public sealed class OutboxSender(
                 catch (Exception ex) when (DeliveryFailure.Classify(ex, cancellationToken) is { } kind)
                 {
                     logger.LogWarning(ex, "{EmailKind} email {OutboxId} for order {OrderId} was not accepted ({FailureKind})",
-                        row.Kind, row.Id, orders[row.OrderId].PublicId, kind);
+                        row.Kind, row.Id, order.PublicId, kind);
                     activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, DeliveryFailure.Describe(ex));
-                    await RecordFailureAsync(db, recorder, smtp, row, kind, ex, claim.Token);
+                    await RecordFailureAsync(batch, smtp, row, kind, ex);
                     if (!client.IsConnected || kind == DeliveryFailureKind.Transient)
                     {
                         // After a dropped or confused session, the next message starts on a fresh connection.
@@ -168,9 +189,9 @@ public sealed class OutboxSender(
                     continue;
                 }
 
-                recorder.Accepted(row);
+                batch.Recorder.Accepted(row);
                 ShopTelemetry.EmailsSent.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)));
-                logger.LogInformation("{EmailKind} email {OutboxId} for order {OrderId} sent", row.Kind, row.Id, orders[row.OrderId].PublicId);
+                logger.LogInformation("{EmailKind} email {OutboxId} for order {OrderId} sent", row.Kind, row.Id, order.PublicId);
             }
 
             await QuitAsync(client, cancellationToken);
@@ -178,14 +199,11 @@ public sealed class OutboxSender(
         finally
         {
             client.Dispose();
-            // Whatever the server accepted is recorded even when the batch ends early (stopping, the lease, a dropped
-            // connection): only a crash may send it again.
-            await recorder.FlushAsync();
         }
     }
 
-    private async Task<MimeKit.MimeMessage?> TryComposeAsync(ShopDbContext db, SentRecorder recorder, SmtpOptions smtp, OutboxMessage row, Order order,
-        EmailRenderer renderer, string claim, CancellationToken cancellationToken)
+    private async Task<MimeKit.MimeMessage?> TryComposeAsync(Batch batch, SmtpOptions smtp, OutboxMessage row, Order order, EmailRenderer renderer,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -196,7 +214,7 @@ public sealed class OutboxSender(
             // A template bug must not hold up other customers' emails: this one is logged, keeps the error and backs
             // off like a transient failure, so a fixed deployment still sends it (until Smtp:GiveUpAfter).
             logger.LogError(ex, "{EmailKind} email {OutboxId} for order {OrderId} could not be composed", row.Kind, row.Id, order.PublicId);
-            await RecordFailureAsync(db, recorder, smtp, row, DeliveryFailureKind.Transient, ex, claim);
+            await RecordFailureAsync(batch, smtp, row, DeliveryFailureKind.Transient, ex);
             return null;
         }
     }
@@ -205,7 +223,7 @@ public sealed class OutboxSender(
     /// Connects (and logs in); when that fails, the server or our credentials are at fault, not the messages: they keep
     /// their attempts and stay due, their LastError says why they wait, and the exception backs off the whole sender.
     /// </summary>
-    private static async Task ConnectOrBackOffAsync(SmtpClient client, ShopDbContext db, SmtpOptions smtp, List<Guid> waiting,
+    private static async Task ConnectOrBackOffAsync(SmtpClient client, Batch batch, SmtpOptions smtp, List<Guid> waiting,
         CancellationToken cancellationToken)
     {
         try
@@ -215,8 +233,8 @@ public sealed class OutboxSender(
         catch (Exception ex) when (DeliveryFailure.Classify(ex, cancellationToken) is not null)
         {
             var reason = "Waiting for the SMTP server: " + DeliveryFailure.Describe(ex);
-            await db.Outbox.Where(m => waiting.Contains(m.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, reason), CancellationToken.None);
+            await batch.WriteAsync(db => db.Outbox.Where(m => waiting.Contains(m.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, reason), CancellationToken.None));
             throw new SmtpUnavailableException(
                 $"Could not connect or log in to the SMTP server {smtp.Host}:{smtp.Port}; {waiting.Count} emails wait for it.", ex);
         }
@@ -259,11 +277,8 @@ public sealed class OutboxSender(
 
     private static SmtpClient NewClient(SmtpOptions smtp) => new() { Timeout = (int)smtp.Timeout.TotalMilliseconds };
 
-    private async Task RecordFailureAsync(ShopDbContext db, SentRecorder recorder, SmtpOptions smtp, OutboxMessage row, DeliveryFailureKind kind,
-        Exception error, string claim)
+    private async Task RecordFailureAsync(Batch batch, SmtpOptions smtp, OutboxMessage row, DeliveryFailureKind kind, Exception error)
     {
-        // One writer at a time: the sent messages first (SQLite would make the second writer wait).
-        await recorder.FlushAsync();
         var attempts = row.Attempts + 1;
         var now = time.GetUtcNow();
         var tooOld = now - row.CreatedAt >= smtp.GiveUpAfter;
@@ -274,13 +289,14 @@ public sealed class OutboxSender(
             ? $"Gave up: still not delivered {smtp.GiveUpAfter} after it was queued (Smtp:GiveUpAfter). Last error: {DeliveryFailure.Describe(error)}"
             : DeliveryFailure.Describe(error);
 
-        var updated = await db.Outbox.Where(m => m.Id == row.Id && m.LockedBy == claim).ExecuteUpdateAsync(s => s
+        var claim = batch.Claim.Token;
+        var updated = await batch.WriteAsync(db => db.Outbox.Where(m => m.Id == row.Id && m.LockedBy == claim).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, giveUp ? OutboxStatus.Failed : OutboxStatus.Pending)
             .SetProperty(m => m.Attempts, attempts)
             .SetProperty(m => m.NextAttemptAt, nextAttemptAt)
             .SetProperty(m => m.LastError, lastError)
             .SetProperty(m => m.LockedBy, (string?)null)
-            .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+            .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None));
         WarnIfLeaseLost(updated, row);
         ShopTelemetry.EmailsFailed.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)),
             new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, giveUp ? "failed" : "retry"));
@@ -309,5 +325,35 @@ public sealed class OutboxSender(
             // Only possible if this batch outlived its lease and another instance took the row over.
             logger.LogWarning("Email {OutboxId} was no longer claimed by this instance when its outcome was recorded", row.Id);
         }
+    }
+
+    /// <summary>
+    /// What the connections of one batch share. Its context is the batch's: the rare writes made while connections
+    /// send (a failure, a server that cannot be reached) take turns on it, since a context runs one command at a time.
+    /// </summary>
+    private sealed class Batch(ShopDbContext db, SentRecorder recorder, OutboxClaim claim, Dictionary<long, Order> orders) : IDisposable
+    {
+        private readonly SemaphoreSlim _turn = new(1, 1);
+
+        public SentRecorder Recorder => recorder;
+
+        public OutboxClaim Claim => claim;
+
+        public Dictionary<long, Order> Orders => orders;
+
+        public async Task<int> WriteAsync(Func<ShopDbContext, Task<int>> write)
+        {
+            await _turn.WaitAsync(CancellationToken.None);
+            try
+            {
+                return await write(db);
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
+
+        public void Dispose() => _turn.Dispose();
     }
 }

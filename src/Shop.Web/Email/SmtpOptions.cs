@@ -41,8 +41,14 @@ public sealed class SmtpOptions
     /// <summary>How often the outbox is checked when nothing in this process signalled a new row.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Messages claimed at once and sent over one SMTP connection.</summary>
+    /// <summary>Messages claimed at once; also the most a crash can send twice (they are marked sent when the batch ends).</summary>
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// SMTP connections one instance sends a batch over at once (one more for every 8 messages, up to this), so that the
+    /// shop composes the next messages while the server takes the last ones. Keep it within what the server allows a client.
+    /// </summary>
+    public int Connections { get; set; } = 4;
 
     /// <summary>
     /// How long after it was queued a message that keeps failing temporarily (4xx, a template error) is marked Failed.
@@ -163,6 +169,11 @@ public sealed class SmtpOptions
             if (options.BatchSize is < 1 or > 1000)
             {
                 errors.Add("Smtp:BatchSize must be between 1 and 1000.");
+            }
+
+            if (options.Connections is < 1 or > 32)
+            {
+                errors.Add("Smtp:Connections must be between 1 and 32.");
             }
 
             if (options.GiveUpAfter < options.RetryMaxDelay || options.GiveUpAfter > TimeSpan.FromDays(30))
