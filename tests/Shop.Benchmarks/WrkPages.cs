@@ -9,6 +9,7 @@ public static partial class WrkRunner
     /// <summary>GETs of one page at <paramref name="connections"/> connections; <paramref name="cookie"/> makes every request the same returning visitor.</summary>
     public static async Task<LoadResult> GetAsync(int port, string path, int connections, TimeSpan duration, string? cookie = null)
     {
+        duration = Smoke.Duration(duration);
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var args = new List<string>
         {
