@@ -39,6 +39,11 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
             return await output.SayAsync($"{away} No backup was written.", 1);
         }
 
+        if (await Scalar(connection, "SELECT to_regclass('\"__EFMigrationsHistory\"') IS NULL OR to_regclass('\"Orders\"') IS NULL", cancellationToken) is true)
+        {
+            return await output.SayAsync("The shop's database holds no shop yet (no migrations): start the shop once on it, which migrates it. No backup was written.", 1);
+        }
+
         // pg_dump reads the snapshot this transaction exports: the orders counted here are the ones in the file.
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var snapshotId = (string)(await Scalar(connection, "SELECT pg_export_snapshot()", cancellationToken))!;
