@@ -39,8 +39,22 @@ internal static class BackupSchema
             : null;
     }
 
+    public static string AlreadyExists(string path) => $"{path} already exists; a backup never overwrites a file. Choose a new name.";
+
+    public static string BackedUp(string path, long orders, string migration) => string.Create(CultureInfo.InvariantCulture,
+        $"Backed up to {path}: {new FileInfo(path).Length:N0} bytes, {orders:N0} orders, schema {migration}.");
+
+    public static string NotRestored(string path, string why) => $"{path} was not restored: {why} The shop's database is unchanged.";
+
     public static string Restored(string path, long orders, string migration) => string.Create(CultureInfo.InvariantCulture,
         $"Restored {path} ({orders:N0} orders, schema {migration}) into the shop's database. Start the shop: it migrates an older schema, and Stripe events since the backup come back through the event catch-up (Stripe keeps them 30 days).");
+
+    /// <summary>Writes the command's last word and returns its exit code.</summary>
+    public static async Task<int> SayAsync(this TextWriter output, string message, int exitCode)
+    {
+        await output.WriteLineAsync(message);
+        return exitCode;
+    }
 
     /// <summary>The file's first 16 bytes (fewer when it is shorter).</summary>
     public static async Task<byte[]> HeaderAsync(string path, CancellationToken cancellationToken)

@@ -29,18 +29,19 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
         var path = Path.GetFullPath(file);
         if (File.Exists(path))
         {
-            return await SayAsync($"{path} already exists; a backup never overwrites a file. Choose a new name.", 1);
+            return await output.SayAsync(BackupSchema.AlreadyExists(path), 1);
         }
 
         await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
-        if (await OpenAsync(connection, cancellationToken) is { } away)
+        var (tools, away) = await OpenAsync(connection, cancellationToken);
+        if (tools is null)
         {
-            return await SayAsync($"{away} No backup was written.", 1);
+            return await output.SayAsync($"{away} No backup was written.", 1);
         }
 
-        if (Tools.Find(connection.PostgreSqlVersion.Major, db.Database.GetConnectionString()!) is not { } tools)
+        if (await Scalar(connection, "SELECT to_regclass('\"__EFMigrationsHistory\"') IS NULL OR to_regclass('\"Orders\"') IS NULL", cancellationToken) is true)
         {
-            return await SayAsync(Tools.Missing(connection.PostgreSqlVersion.Major), 1);
+            return await output.SayAsync("The shop's database holds no shop yet (no migrations): start the shop once on it, which migrates it. No backup was written.", 1);
         }
 
         // pg_dump reads the snapshot this transaction exports: the orders counted here are the ones in the file.
@@ -56,12 +57,11 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
         if (dump.ExitCode != 0)
         {
             File.Delete(partial);
-            return await SayAsync($"pg_dump failed ({dump.Errors.Trim()}). No backup was written.", 1);
+            return await output.SayAsync($"pg_dump failed ({dump.Errors.Trim()}). No backup was written.", 1);
         }
 
         File.Move(partial, path);
-        return await SayAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Backed up to {path}: {new FileInfo(path).Length:N0} bytes, {orders:N0} orders, schema {migration}."), 0);
+        return await output.SayAsync(BackupSchema.BackedUp(path, orders, migration), 0);
     }
 
     public async Task<int> RestoreAsync(string file, CancellationToken cancellationToken)
@@ -69,30 +69,26 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
         var path = Path.GetFullPath(file);
         if (await FormatRefusalAsync(path, cancellationToken) is { } notABackup)
         {
-            return await SayAsync($"{path} was not restored: {notABackup} The shop's database is unchanged.", 1);
+            return await output.SayAsync(BackupSchema.NotRestored(path, notABackup), 1);
         }
 
         await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
-        if (await OpenAsync(connection, cancellationToken) is { } away)
+        var (tools, away) = await OpenAsync(connection, cancellationToken);
+        if (tools is null)
         {
-            return await SayAsync($"{path} was not restored: {away} The shop's database is unchanged.", 1);
-        }
-
-        if (Tools.Find(connection.PostgreSqlVersion.Major, db.Database.GetConnectionString()!) is not { } tools)
-        {
-            return await SayAsync(Tools.Missing(connection.PostgreSqlVersion.Major), 1);
+            return await output.SayAsync(BackupSchema.NotRestored(path, away!), 1);
         }
 
         var history = await tools.RunAsync("pg_restore", ["--data-only", "--table=__EFMigrationsHistory", "--file=-", path], null, cancellationToken);
         if (history.ExitCode != 0)
         {
-            return await SayAsync($"{path} was not restored: pg_restore cannot read it ({history.Errors.Trim()}). The shop's database is unchanged.", 1);
+            return await output.SayAsync(BackupSchema.NotRestored(path, $"pg_restore cannot read it ({history.Errors.Trim()})."), 1);
         }
 
         var applied = MigrationIds(history.Output);
         if (BackupSchema.Refusal(applied, db) is { } refused)
         {
-            return await SayAsync($"{path} was not restored: {refused} The shop's database is unchanged.", 1);
+            return await output.SayAsync(BackupSchema.NotRestored(path, refused), 1);
         }
 
         var restore = await tools.RunAsync("psql",
@@ -100,11 +96,11 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
             new Tools.Piped("pg_restore", ["--no-owner", "--no-privileges", "--file=-", path]), cancellationToken);
         if (restore.ExitCode != 0)
         {
-            return await SayAsync($"{path} was not restored: {restore.Errors.Trim()}. It ran in one transaction: the shop's database is unchanged.", 1);
+            return await output.SayAsync(BackupSchema.NotRestored(path, $"psql failed ({restore.Errors.Trim()}); it ran in one transaction."), 1);
         }
 
         var orders = Convert.ToInt64(await Scalar(connection, "SELECT COUNT(*) FROM \"Orders\"", cancellationToken), CultureInfo.InvariantCulture);
-        return await SayAsync(BackupSchema.Restored(path, orders, applied[^1]), 0);
+        return await output.SayAsync(BackupSchema.Restored(path, orders, applied[^1]), 0);
     }
 
     /// <summary>Why the file is not a pg_dump custom-format archive, or null when it is.</summary>
@@ -151,18 +147,21 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
         return ids;
     }
 
-    private static async Task<string?> OpenAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>Opens the connection and finds the tools of the server's major version; or says why it cannot.</summary>
+    private async Task<(Tools? Tools, string? Refusal)> OpenAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         try
         {
             await connection.OpenAsync(cancellationToken);
-            return null;
         }
         catch (DbException ex)
         {
             var where = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
-            return $"PostgreSQL at {where.Host}:{where.Port}, database \"{where.Database}\" cannot be reached: {ex.Message}.";
+            return (null, $"PostgreSQL at {where.Host}:{where.Port}, database \"{where.Database}\" cannot be reached: {ex.Message}.");
         }
+
+        var major = connection.PostgreSqlVersion.Major;
+        return Tools.Find(major, db.Database.GetConnectionString()!) is { } tools ? (tools, null) : (null, Tools.Missing(major));
     }
 
     private static async Task<object?> Scalar(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
@@ -170,12 +169,6 @@ public sealed class PostgreSqlBackups(ShopDbContext db, TextWriter output) : ISh
         await using var command = new NpgsqlCommand(sql, connection);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DBNull ? null : value;
-    }
-
-    private async Task<int> SayAsync(string message, int exitCode)
-    {
-        await output.WriteLineAsync(message);
-        return exitCode;
     }
 
     /// <summary>pg_dump, pg_restore and psql of one major version, run against the shop's database.</summary>

@@ -17,11 +17,14 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBa
         var path = Path.GetFullPath(file);
         if (File.Exists(path))
         {
-            return await SayAsync($"{path} already exists; a backup never overwrites a file. Choose a new name.", 1);
+            return await output.SayAsync(BackupSchema.AlreadyExists(path), 1);
         }
 
+        // Written under another name and moved when complete: a backup cut short never looks like one.
+        var partial = path + ".partial";
+        File.Delete(partial);
         await using (var shop = new SqliteConnection(db.Database.GetConnectionString()))
-        await using (var backup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+        await using (var backup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Pooling = false }.ToString()))
         {
             await shop.OpenAsync(cancellationToken);
             await backup.OpenAsync(cancellationToken);
@@ -29,9 +32,10 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBa
             shop.BackupDatabase(backup);
         }
 
+        File.Move(partial, path);
+
         var (migration, orders) = await DescribeAsync(path, cancellationToken);
-        return await SayAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Backed up to {path}: {new FileInfo(path).Length:N0} bytes, {orders:N0} orders, schema {migration}."), 0);
+        return await output.SayAsync(BackupSchema.BackedUp(path, orders, migration), 0);
     }
 
     public async Task<int> RestoreAsync(string file, CancellationToken cancellationToken)
@@ -39,7 +43,7 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBa
         var path = Path.GetFullPath(file);
         if (await CheckBackupAsync(path, cancellationToken) is { } notABackup)
         {
-            return await SayAsync($"{path} was not restored: {notABackup} The shop's database is unchanged.", 1);
+            return await output.SayAsync(BackupSchema.NotRestored(path, notABackup), 1);
         }
 
         await using (var backup = ReadOnly(path))
@@ -53,7 +57,7 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBa
 
         SqliteConnection.ClearAllPools();
         var (migration, orders) = await DescribeAsync(path, cancellationToken);
-        return await SayAsync(BackupSchema.Restored(path, orders, migration), 0);
+        return await output.SayAsync(BackupSchema.Restored(path, orders, migration), 0);
     }
 
     /// <summary>Why the file cannot be restored into this version of the shop, or null when it can.</summary>
@@ -140,10 +144,4 @@ public sealed class SqliteBackups(ShopDbContext db, TextWriter output) : IShopBa
     /// <summary>Unpooled, so the file is closed as soon as it is read.</summary>
     private static SqliteConnection ReadOnly(string path) =>
         new(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-
-    private async Task<int> SayAsync(string message, int exitCode)
-    {
-        await output.WriteLineAsync(message);
-        return exitCode;
-    }
 }

@@ -122,15 +122,16 @@ public sealed class DatabaseBackupTests : IDisposable
     public async Task A_backup_cut_short_is_refused_and_the_shop_keeps_its_orders()
     {
         using var shop = new ShopApp(_stripe);
-        for (var i = 0; i < 50; i++)
+        for (var i = 0; i < 300; i++)
         {
             await shop.AddOrderAsync($"customer{i}@example.com", s_placed.AddMinutes(i));
         }
 
         var file = Path.Combine(_folder, "cut.backup");
         Assert.Equal(0, (await RunAsync(shop.Database, backups => backups.BackupAsync(file, CancellationToken.None))).ExitCode);
+        // Its last pages or blocks lost, as a copy to another machine cut short would lose them.
         var bytes = await File.ReadAllBytesAsync(file);
-        await File.WriteAllBytesAsync(file, bytes[..(bytes.Length * 3 / 4)]);
+        await File.WriteAllBytesAsync(file, bytes[..(bytes.Length * 9 / 10)]);
         await shop.AddOrderAsync("late@example.com", s_placed.AddDays(1));
 
         var (exitCode, output) = await RunAsync(shop.Database, backups => backups.RestoreAsync(file, CancellationToken.None));
@@ -139,7 +140,7 @@ public sealed class DatabaseBackupTests : IDisposable
         Assert.StartsWith($"{file} was not restored: ", output, StringComparison.Ordinal);
         Assert.Contains("The shop's database is unchanged.", output, StringComparison.Ordinal);
         await using var db = shop.OpenDatabase();
-        Assert.Equal(51, await db.Orders.CountAsync());
+        Assert.Equal(301, await db.Orders.CountAsync());
     }
 
     [Fact]
