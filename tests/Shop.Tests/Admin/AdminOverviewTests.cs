@@ -79,13 +79,13 @@ public sealed partial class AdminOverviewTests : IDisposable
 
         var page = await admin.GetAsync("/admin");
 
-        Assert.Equal("1 open disputes", Text(page.Html, "open-disputes"));
+        Assert.Equal("1 open dispute", Text(page.Html, "open-disputes"));
         Assert.Equal("/admin/disputes", Link(page.Html, "open-disputes"));
         Assert.Contains($"<td>2026-12-12 15:00</td>", DisputeDeadlines(page.Html), StringComparison.Ordinal);
         Assert.Contains(disputed.PublicId, DisputeDeadlines(page.Html), StringComparison.Ordinal);
-        Assert.Equal("1 orders need review", Text(page.Html, "needs-review"));
+        Assert.Equal("1 order needs review", Text(page.Html, "needs-review"));
         Assert.Equal([review.PublicId], AdminOrderListTests.OrderIds((await admin.GetAsync(Link(page.Html, "needs-review"))).Html));
-        Assert.Equal("1 failed emails", Text(page.Html, "failed-emails"));
+        Assert.Equal("1 failed email", Text(page.Html, "failed-emails"));
         Assert.Equal([emailed.PublicId], AdminOrderListTests.OrderIds((await admin.GetAsync(Link(page.Html, "failed-emails"))).Html));
     }
 
@@ -139,7 +139,7 @@ public sealed partial class AdminOverviewTests : IDisposable
         var page = await admin.GetAsync("/admin");
 
         Assert.Matches("<tr id=\"health-event-writer\">\\s*<th scope=\"row\">event-writer</th>\\s*<td class=\"\">Healthy</td>\\s*<td>The event writer is running.</td>", page.Html);
-        Assert.Matches("<tr id=\"health-reconciliation\">[\\s\\S]*?Reconciliation is off", page.Html);
+        Assert.Matches("<tr id=\"health-reconciliation\">[\\s\\S]*?The reconciliation worker is off", page.Html);
         Assert.Contains("id=\"health-outbox\"", page.Html, StringComparison.Ordinal);
         Assert.Contains("id=\"no-sales\"", page.Html, StringComparison.Ordinal);
     }
