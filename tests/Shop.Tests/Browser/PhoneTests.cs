@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,7 +8,7 @@ namespace Shop.Tests.Browser;
 /// no request of any page goes unanswered (the favicon among them). With SHOP_SCREENSHOTS set, the payment page is
 /// photographed for the README (docs/screenshots/payment-phone.png).
 /// </summary>
-public sealed partial class PhoneTests : IAsyncLifetime
+public sealed class PhoneTests : IAsyncLifetime
 {
     private readonly List<string> _notFound = [];
     private BrowserCheckout _shop = null!;
@@ -60,7 +59,7 @@ public sealed partial class PhoneTests : IAsyncLifetime
         await Storefront.BuyCanvasToteAsync(customer, "katherine@example.com");
         await Storefront.PayAsync(customer, "4242 4242 4242 4242");
         await Expect(customer.Locator("#order-status")).ToHaveTextAsync("Paid", new() { Timeout = 20_000 });
-        var orderId = OrderInUrl().Match(customer.Url).Groups[1].Value;
+        var orderId = Storefront.OrderIdIn(customer);
         var attention = await Backoffice.AddOrdersNeedingAttentionAsync(_shop.App);
 
         await BrowserCheckout.RecordingFailuresAsync(admin, nameof(An_admin_refunds_on_a_phone_and_no_admin_page_scrolls_sideways), async () =>
@@ -109,7 +108,4 @@ public sealed partial class PhoneTests : IAsyncLifetime
         };
         return page;
     }
-
-    [GeneratedRegex("/orders/(ord_[0-9a-f]+)")]
-    private static partial Regex OrderInUrl();
 }
