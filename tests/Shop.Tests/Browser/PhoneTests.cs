@@ -48,6 +48,13 @@ public sealed class PhoneTests : IAsyncLifetime
             await Phone.AssertNoSidewaysScrollAsync(page, "the order lookup with validation errors");
             Assert.Empty(_notFound);
             Assert.Equal(200, (await page.APIRequest.GetAsync("/favicon.ico")).Status);
+
+            // Last: finding nothing is a 404 by design.
+            await page.GetByLabel("Email").FillAsync("nobody@example.com");
+            await page.GetByLabel("Order number").FillAsync("ord_000000000000000000000000");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Find order" }).ClickAsync();
+            await Expect(page.Locator("#lookup-not-found")).ToBeVisibleAsync();
+            await Phone.AssertNoSidewaysScrollAsync(page, "the order lookup finding nothing");
         });
     }
 
