@@ -2,7 +2,8 @@
 # Runs every test of the solution: unit, integration (WireMock as Stripe, a real database, real SMTP) and browser tests,
 # once on SQLite and once more on PostgreSQL (the tests that touch the database; tests/Shop.Tests), started with
 # scripts/postgres.sh. SHOP_TEST_PROVIDERS="Sqlite" (or "PostgreSql") runs one of them. Other arguments go to dotnet test.
-# Installs Debian's Chromium first when it is missing, since Playwright cannot download a browser here.
+# Installs Debian's Chromium first when it is missing (and SHOP_CHROMIUM names no other), since Playwright cannot
+# download a browser here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,7 @@ providers=${SHOP_TEST_PROVIDERS:-Sqlite PostgreSql}
 # files. Polling watchers need no inotify instance.
 export DOTNET_hostBuilder__reloadConfigOnChange=false DOTNET_USE_POLLING_FILE_WATCHER=1
 
-if ! command -v chromium >/dev/null 2>&1; then
+if [ -z "${SHOP_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

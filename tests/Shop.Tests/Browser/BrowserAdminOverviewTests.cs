@@ -33,7 +33,7 @@ public sealed class BrowserAdminOverviewTests : IAsyncLifetime
         }
 
         await _shop.App.AddOrderAsync("refund@example.com", now.AddDays(-3), OrderStatus.PartiallyRefunded, amount: 4800, refunded: 1200);
-        await _shop.App.AddOrderAsync("odd@example.com", now.AddDays(-2), OrderStatus.NeedsReview, amount: 2400);
+        await Backoffice.AddOrdersNeedingAttentionAsync(_shop.App);
         var customer = await _shop.NewPageAsync();
         var admin = await _shop.NewPageAsync();
         await admin.SetViewportSizeAsync(1100, 900);
@@ -56,11 +56,13 @@ public sealed class BrowserAdminOverviewTests : IAsyncLifetime
             await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
             await Expect(admin.Locator("#paid-today-usd")).ToHaveTextAsync("$24.00");
             await Expect(admin.Locator("#needs-review")).ToHaveTextAsync("1 order needs review");
+            await Expect(admin.Locator("#open-disputes")).ToHaveTextAsync("1 open dispute");
+            await Expect(admin.Locator("#failed-emails")).ToHaveTextAsync("1 failed email");
             await Expect(admin.GetByRole(AriaRole.Img, new() { Name = "Paid per day in USD" })).ToBeVisibleAsync();
             // Bars only for days with sales: the 11 earlier days with some, and today.
             await Expect(admin.Locator("#chart-usd rect")).ToHaveCountAsync(12);
-            // The earlier days, today's $24.00, the partly refunded $48.00 and the $24.00 taken for the order in review.
-            await Expect(admin.Locator("#paid-window-usd")).ToHaveTextAsync("$684.00");
+            // The earlier days' $588.00, today's $24.00, the partly refunded $48.00 and the $15.00 taken for the order in review.
+            await Expect(admin.Locator("#paid-window-usd")).ToHaveTextAsync("$675.00");
             await Expect(admin.Locator("#refunds-window-usd")).ToHaveTextAsync("$12.00");
 
             await Screenshots.TakeAsync(admin, "admin-overview");

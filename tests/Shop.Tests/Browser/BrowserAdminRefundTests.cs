@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Shop.Emulator.Stripe;
 using Shop.Tests.Infrastructure;
@@ -11,7 +9,7 @@ namespace Shop.Tests.Browser;
 
 /// <summary>An admin in a real browser refunding part of a customer's order in offline mode: the emulator's webhook, the
 /// order, the customer's email and the timeline all follow.</summary>
-public sealed partial class BrowserAdminRefundTests : IAsyncLifetime
+public sealed class BrowserAdminRefundTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_stripeTimeout = TimeSpan.FromSeconds(20);
     private const string Customer = "ada@example.com";
@@ -34,7 +32,7 @@ public sealed partial class BrowserAdminRefundTests : IAsyncLifetime
             await Storefront.BuyCanvasToteAsync(customer, Customer);
             await Storefront.PayAsync(customer, "4242 4242 4242 4242");
             await Expect(customer.Locator("#order-status")).ToHaveTextAsync("Paid", new() { Timeout = 20_000 });
-            orderId = OrderInUrl().Match(customer.Url).Groups[1].Value;
+            orderId = Storefront.OrderIdIn(customer);
         });
 
         await BrowserCheckout.RecordingFailuresAsync(admin, nameof(An_admin_refunds_part_of_a_paid_order_and_the_order_the_email_and_the_timeline_follow_stripes_webhook), async () =>
@@ -48,7 +46,7 @@ public sealed partial class BrowserAdminRefundTests : IAsyncLifetime
 
             await Expect(admin.Locator("#notice")).ToContainTextAsync("Stripe accepted the refund of $10.00");
             // The order changes when Stripe's charge.refunded comes back by webhook, not when the button is pressed.
-            await Poll.UntilAsync(() => OrderStatusAsync(orderId), status => status == OrderStatus.PartiallyRefunded, status => $"the order is {status}", s_stripeTimeout);
+            await Poll.UntilAsync(() => _shop.OrderStatusAsync(orderId), status => status == OrderStatus.PartiallyRefunded, status => $"the order is {status}", s_stripeTimeout);
             await admin.ReloadAsync();
             await Expect(admin.Locator("#order-status")).ToHaveTextAsync("PartiallyRefunded");
             await Expect(admin.Locator("#order-refunded")).ToHaveTextAsync("$10.00");
@@ -63,13 +61,4 @@ public sealed partial class BrowserAdminRefundTests : IAsyncLifetime
         Assert.Equal($"Refund for order {orderId}", email.Subject);
         Assert.Contains("In total $10.00 of $24.00 has now been refunded", email.Text, StringComparison.Ordinal);
     }
-
-    private async Task<OrderStatus> OrderStatusAsync(string orderId)
-    {
-        await using var db = _shop.App.OpenDatabase();
-        return await db.Orders.Where(o => o.PublicId == orderId).Select(o => o.Status).SingleAsync();
-    }
-
-    [GeneratedRegex("/orders/(ord_[0-9a-f]+)")]
-    private static partial Regex OrderInUrl();
 }

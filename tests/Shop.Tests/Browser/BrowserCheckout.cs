@@ -1,6 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Shop.Emulator.Inbox;
 using Shop.Tests.Infrastructure;
+using Shop.Web.Orders;
 
 namespace Shop.Tests.Browser;
 
@@ -27,6 +29,13 @@ public sealed class BrowserCheckout : IAsyncDisposable
     public static async Task<BrowserCheckout> StartAsync() => new(OfflineShop.Start(), await Chromium.LaunchAsync());
 
     public Task<IPage> NewPageAsync(ViewportSize? viewport = null, bool bypassCsp = false) => _chromium.NewPageAsync(ShopUrl, viewport, bypassCsp);
+
+    /// <summary>The order's status as the shop's database holds it, for waiting on Stripe's webhooks.</summary>
+    public async Task<OrderStatus> OrderStatusAsync(string orderId)
+    {
+        await using var db = App.OpenDatabase();
+        return await db.Orders.Where(o => o.PublicId == orderId).Select(o => o.Status).SingleAsync();
+    }
 
     /// <summary>Runs a browser scenario; on failure keeps a screenshot and the page's HTML under the test output.</summary>
     public static Task RecordingFailuresAsync(IPage page, string name, Func<Task> scenario) => Chromium.RecordingFailuresAsync(page, name, scenario);

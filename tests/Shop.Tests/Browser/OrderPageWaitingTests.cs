@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.Tests.Browser;
 
 /// <summary>The order page waiting for Stripe's webhook updates in place and tells screen readers, without reloading itself.</summary>
-public sealed partial class OrderPageWaitingTests : IAsyncLifetime
+public sealed class OrderPageWaitingTests : IAsyncLifetime
 {
     private BrowserCheckout _shop = null!;
 
@@ -18,7 +17,7 @@ public sealed partial class OrderPageWaitingTests : IAsyncLifetime
         var buyer = await _shop.NewPageAsync();
         var waiting = await _shop.NewPageAsync();
         await Storefront.BuyCanvasToteAsync(buyer, "rosalind@example.com");
-        var orderId = OrderInUrl().Match(buyer.Url).Groups[1].Value;
+        var orderId = Storefront.OrderIdIn(buyer);
 
         await BrowserCheckout.RecordingFailuresAsync(waiting, nameof(An_order_page_waiting_for_its_payment_shows_paid_in_a_polite_live_region_without_reloading), async () =>
         {
@@ -37,7 +36,4 @@ public sealed partial class OrderPageWaitingTests : IAsyncLifetime
             Assert.True(await waiting.EvaluateAsync<bool>("() => window.notReloaded === true"), "the page reloaded itself");
         });
     }
-
-    [GeneratedRegex("/orders/(ord_[0-9a-f]+)")]
-    private static partial Regex OrderInUrl();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,7 +8,7 @@ namespace Shop.Tests.Browser;
 /// no request of any page goes unanswered (the favicon among them). With SHOP_SCREENSHOTS set, the payment page is
 /// photographed for the README (docs/screenshots/payment-phone.png).
 /// </summary>
-public sealed partial class PhoneTests : IAsyncLifetime
+public sealed class PhoneTests : IAsyncLifetime
 {
     private readonly List<string> _notFound = [];
     private BrowserCheckout _shop = null!;
@@ -49,6 +48,13 @@ public sealed partial class PhoneTests : IAsyncLifetime
             await Phone.AssertNoSidewaysScrollAsync(page, "the order lookup with validation errors");
             Assert.Empty(_notFound);
             Assert.Equal(200, (await page.APIRequest.GetAsync("/favicon.ico")).Status);
+
+            // Last: finding nothing is a 404 by design.
+            await page.GetByLabel("Email").FillAsync("nobody@example.com");
+            await page.GetByLabel("Order number").FillAsync("ord_000000000000000000000000");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Find order" }).ClickAsync();
+            await Expect(page.Locator("#lookup-not-found")).ToBeVisibleAsync();
+            await Phone.AssertNoSidewaysScrollAsync(page, "the order lookup finding nothing");
         });
     }
 
@@ -60,7 +66,7 @@ public sealed partial class PhoneTests : IAsyncLifetime
         await Storefront.BuyCanvasToteAsync(customer, "katherine@example.com");
         await Storefront.PayAsync(customer, "4242 4242 4242 4242");
         await Expect(customer.Locator("#order-status")).ToHaveTextAsync("Paid", new() { Timeout = 20_000 });
-        var orderId = OrderInUrl().Match(customer.Url).Groups[1].Value;
+        var orderId = Storefront.OrderIdIn(customer);
         var attention = await Backoffice.AddOrdersNeedingAttentionAsync(_shop.App);
 
         await BrowserCheckout.RecordingFailuresAsync(admin, nameof(An_admin_refunds_on_a_phone_and_no_admin_page_scrolls_sideways), async () =>
@@ -109,7 +115,4 @@ public sealed partial class PhoneTests : IAsyncLifetime
         };
         return page;
     }
-
-    [GeneratedRegex("/orders/(ord_[0-9a-f]+)")]
-    private static partial Regex OrderInUrl();
 }

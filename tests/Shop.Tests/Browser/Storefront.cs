@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Shop.Tests.Browser;
 
 /// <summary>What a customer does in the shop's pages, step by step, for any shop a browser can reach.</summary>
-public static class Storefront
+public static partial class Storefront
 {
     /// <summary>Puts the $24.00 canvas tote in the cart and checks out, up to the payment page of a new order.</summary>
     public static async Task BuyCanvasToteAsync(IPage page, string email)
@@ -44,4 +44,11 @@ public static class Storefront
         await page.Locator("input[name=cvc]").FillAsync("123");
         await page.Locator("#pay-button").ClickAsync();
     }
+
+    /// <summary>The public id of the order whose page (or payment page) the browser shows.</summary>
+    public static string OrderIdIn(IPage page) =>
+        OrderInUrl().Match(page.Url) is { Success: true } match ? match.Groups[1].Value : throw new InvalidOperationException($"No order in {page.Url}.");
+
+    [GeneratedRegex("/orders/(ord_[0-9a-f]+)")]
+    private static partial Regex OrderInUrl();
 }
