@@ -388,7 +388,6 @@ async Task PostgreSqlEmailAsync(Dictionary<string, string> settings, BenchDataba
     foreach (var instances in new[] { 1, 3 })
     {
         var ceiling = await smtp.OneConnectionAsync(3_000);
-        await Seeder.PendingEmailsAsync(postgres, orders, EmailQueued);
         var shops = new List<ShopProcess>();
         EmailResult? drain;
         try
@@ -398,6 +397,9 @@ async Task PostgreSqlEmailAsync(Dictionary<string, string> settings, BenchDataba
                 shops.Add(await ShopProcess.StartAsync(shopExecutable, shopFolder, settings));
             }
 
+            // Queued once every instance runs, so that all start sending together: the first one started would otherwise
+            // drain a smoke run's few rows alone before the last one is up.
+            await Seeder.PendingEmailsAsync(postgres, orders, EmailQueued);
             drain = await smtp.DrainAsync(postgres, shops, EmailQueued, emailWarmUp, 5_000, TimeSpan.FromSeconds(40));
         }
         finally
