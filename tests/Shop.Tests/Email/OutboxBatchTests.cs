@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shop.Tests.Infrastructure;
@@ -13,9 +12,6 @@ namespace Shop.Tests.Email;
 /// </summary>
 public sealed class OutboxBatchTests(ITestOutputHelper output)
 {
-    private const string TestSource = "Shop.Tests.OutboxBatches";
-    private static readonly ActivitySource s_test = new(TestSource);
-
     [PostgreSqlFact]
     public async Task A_batch_of_fifty_emails_costs_the_database_as_many_round_trips_as_a_batch_of_one()
     {
@@ -29,9 +25,9 @@ public sealed class OutboxBatchTests(ITestOutputHelper output)
         Assert.Equal(1, await sender.SendDueBatchAsync(smtp, CancellationToken.None));
 
         await QueueAsync(shop, 1);
-        var (one, oneClaimed) = await CommandsAsync(() => sender.SendDueBatchAsync(smtp, CancellationToken.None));
+        var (one, oneClaimed) = await NpgsqlCommands.CountAsync(() => sender.SendDueBatchAsync(smtp, CancellationToken.None));
         await QueueAsync(shop, 50);
-        var (fifty, fiftyClaimed) = await CommandsAsync(() => sender.SendDueBatchAsync(smtp, CancellationToken.None));
+        var (fifty, fiftyClaimed) = await NpgsqlCommands.CountAsync(() => sender.SendDueBatchAsync(smtp, CancellationToken.None));
 
         Assert.Equal((1, 50), (oneClaimed, fiftyClaimed));
         output.WriteLine($"Commands of a batch of 1 email: {one}; of 50: {fifty}");
@@ -60,31 +56,5 @@ public sealed class OutboxBatchTests(ITestOutputHelper output)
     {
         await using var db = shop.App.OpenDatabase();
         return await QueuedReceipts.QueueAsync(db, count, shop.Clock.GetUtcNow());
-    }
-
-    /// <summary>The commands Npgsql sends while <paramref name="batch"/> runs (in its trace only), and what it returned.</summary>
-    private static async Task<(int Commands, int Result)> CommandsAsync(Func<Task<int>> batch)
-    {
-        var commands = 0;
-        ActivityTraceId trace = default;
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Npgsql" or TestSource,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStarted = activity =>
-            {
-                if (activity.Source.Name == "Npgsql" && activity.TraceId == trace)
-                {
-                    Interlocked.Increment(ref commands);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-        using var root = s_test.StartActivity("outbox batch")!;
-        trace = root.TraceId;
-
-        var result = await batch();
-
-        return (commands, result);
     }
 }

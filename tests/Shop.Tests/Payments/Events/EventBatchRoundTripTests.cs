@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +14,6 @@ namespace Shop.Tests.Payments.Events;
 /// </summary>
 public sealed class EventBatchRoundTripTests : IDisposable
 {
-    private const string TestSource = "Shop.Tests.EventBatchRoundTrips";
-    private static readonly ActivitySource s_test = new(TestSource);
     private readonly ShopApp _app = new();
     private readonly ITestOutputHelper _output;
 
@@ -44,31 +41,8 @@ public sealed class EventBatchRoundTripTests : IDisposable
     }
 
     /// <summary>The commands Npgsql sends while the batch commits, and the batch's results.</summary>
-    private static async Task<(int Commands, IngestResult[] Results)> RoundTripsAsync(StripeEventCommitter committer, List<PendingEvent> batch)
-    {
-        var commands = 0;
-        ActivityTraceId trace = default;
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Npgsql" or TestSource,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStarted = activity =>
-            {
-                // Only this batch's: the shop's own workers query the same database meanwhile.
-                if (activity.Source.Name == "Npgsql" && activity.TraceId == trace)
-                {
-                    Interlocked.Increment(ref commands);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-        using var root = s_test.StartActivity("batch")!;
-        trace = root.TraceId;
-
-        var results = await committer.CommitAsync(batch, CancellationToken.None);
-
-        return (commands, results);
-    }
+    private static Task<(int Commands, IngestResult[] Results)> RoundTripsAsync(StripeEventCommitter committer, List<PendingEvent> batch) =>
+        NpgsqlCommands.CountAsync(() => committer.CommitAsync(batch, CancellationToken.None));
 
     private async Task<List<string>> SeedOrdersAsync(int count)
     {
