@@ -145,43 +145,50 @@ async Task SqliteScenariosAsync(StripeStandIn stripe)
     var runsStart = Runs("start");
     var starts = new List<double>();
     var shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
-    for (var i = 0; runsStart && i < Smoke.Count(5, 1); i++)
+    try
     {
-        if (i == 0)
+        for (var i = 0; runsStart && i < Smoke.Count(5, 1); i++)
         {
-            Step("Cold start: process start to the first 200 on / (5 starts)");
+            if (i == 0)
+            {
+                Step("Cold start: process start to the first 200 on / (5 starts)");
+            }
+
+            await shop.DisposeAsync();
+            shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
+            starts.Add(shop.Startup.TotalMilliseconds);
         }
 
+        await Task.Delay(2000);
+        if (runsStart)
+        {
+            report.Startup(starts, shop.ResidentMegabytes());
+        }
+
+        if (Runs("ingest"))
+        {
+            await IngestAsync(shop, baselines, orders, stormOrders);
+        }
+
+        if (Runs("checkout"))
+        {
+            Step("Checkout: 300 sequential order + PaymentIntent creations (after 10 s of the same to warm up)");
+            var checkout = await stripe.RunAsync(shop, TimeSpan.FromSeconds(10), 300);
+            report.Checkout(checkout);
+            report.CheckoutCpu("Checkout POST on SQLite, one instance", checkout);
+        }
+
+        if (Runs("storefront"))
+        {
+            await StorefrontAsync(report, "SQLite", sqlite, shop);
+        }
+    }
+    finally
+    {
+        // However the group ends: a failed run must not leave a shop process behind.
         await shop.DisposeAsync();
-        shop = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
-        starts.Add(shop.Startup.TotalMilliseconds);
     }
 
-    await Task.Delay(2000);
-    if (runsStart)
-    {
-        report.Startup(starts, shop.ResidentMegabytes());
-    }
-
-    if (Runs("ingest"))
-    {
-        await IngestAsync(shop, baselines, orders, stormOrders);
-    }
-
-    if (Runs("checkout"))
-    {
-        Step("Checkout: 300 sequential order + PaymentIntent creations (after 10 s of the same to warm up)");
-        var checkout = await stripe.RunAsync(shop, TimeSpan.FromSeconds(10), 300);
-        report.Checkout(checkout);
-        report.CheckoutCpu("Checkout POST on SQLite, one instance", checkout);
-    }
-
-    if (Runs("storefront"))
-    {
-        await StorefrontAsync(report, "SQLite", sqlite, shop);
-    }
-
-    await shop.DisposeAsync();
     if (Runs("email"))
     {
         await SqliteEmailAsync(settings, orders);
@@ -282,9 +289,9 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
     var settings = ShopSettings(stripe.Url);
     postgres.ApplyTo(settings);
 
-    var first = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
-    var second = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
-    try
+    // Disposed (killed) however the group ends: a second instance that fails to start must not leave the first running.
+    await using (var first = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings))
+    await using (var second = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings))
     {
         Step("PostgreSQL: warm-up (JIT) of the baseline and both instances");
         var warmFiles = EventFiles.Write(Path.Combine(work, "pgwarm"), Deliveries(orders, "pgwarm", 6_000, 0), 16);
@@ -337,11 +344,6 @@ async Task PostgreSqlScenariosAsync(StripeStandIn stripe, string server)
                 Directory.Delete(directory, recursive: true);
             }
         }
-    }
-    finally
-    {
-        await first.DisposeAsync();
-        await second.DisposeAsync();
     }
 
     await PostgreSqlStorefrontAsync(stripe, postgres);

@@ -10,6 +10,7 @@ public sealed class ShopProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task<string> _stderr;
+    private bool _disposed;
 
     private ShopProcess(Process process, int port, TimeSpan startup)
     {
@@ -109,8 +110,15 @@ public sealed class ShopProcess : IAsyncDisposable
         return double.NaN;
     }
 
+    /// <summary>Kills the shop; a second call does nothing (a run's cleanup may meet an instance already stopped).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
