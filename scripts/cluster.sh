@@ -114,6 +114,7 @@ if [ -z "${Stripe__SecretKey:-}" ]; then
   )
 fi
 
+echo "Starting the instances..." >&2
 servers=""
 for i in $(seq 1 "$instances"); do
   instance_port=$((first_instance_port + i - 1))

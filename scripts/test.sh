@@ -26,6 +26,8 @@ fi
 # The benchmark's smoke test (tests/Shop.Tests/Benchmarks) drives the shop with wrk and sends mail to aiosmtpd.
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
+# The cluster smoke test runs scripts/cluster.sh, which would otherwise install nginx inside the test's time.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
   apt-get update -qq

@@ -10,9 +10,15 @@ namespace Shop.Tests.MultiInstance;
 /// </summary>
 public sealed class ClusterScript : IAsyncDisposable
 {
-    /// <summary>Publishing the shop and the emulator (Release) takes most of it; the start itself a few seconds.</summary>
+    /// <summary>
+    /// Two hang guards, not performance limits: publishing the shop and the emulator (Release) is a build, whose time
+    /// follows the machine's load (over four minutes seen beside a busy suite); starting the published cluster takes
+    /// seconds, and the script gives each server a minute.
+    /// </summary>
+    private static readonly TimeSpan s_publishTimeout = TimeSpan.FromMinutes(20);
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(30);
+    private const string PublishedLine = "Starting the instances...";
     private const string ReadyLine = "Ctrl+C stops the cluster.";
 
     private readonly Process _script;
@@ -20,6 +26,7 @@ public sealed class ClusterScript : IAsyncDisposable
     private readonly string _directory;
     private readonly Dictionary<string, string> _postgres;
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ClusterScript(Process script, string directory, int firstPort, Dictionary<string, string> postgres)
@@ -118,16 +125,21 @@ public sealed class ClusterScript : IAsyncDisposable
         script.BeginErrorReadLine();
 
         var exited = script.WaitForExitAsync();
-        var finished = await Task.WhenAny(cluster._ready.Task, exited, Task.Delay(s_startTimeout));
-        if (finished != cluster._ready.Task)
+        await cluster.WaitForAsync(cluster._published.Task, exited, s_publishTimeout, "had not published the shop");
+        await cluster.WaitForAsync(cluster._ready.Task, exited, s_startTimeout, "was not ready");
+        return cluster;
+    }
+
+    private async Task WaitForAsync(Task line, Task exited, TimeSpan timeout, string failure)
+    {
+        var finished = await Task.WhenAny(line, exited, Task.Delay(timeout));
+        if (finished != line)
         {
-            var why = finished == exited ? $"exited with {script.ExitCode}" : $"was not ready within {s_startTimeout}";
-            var output = cluster.Output;
-            await cluster.DisposeAsync();
+            var why = finished == exited ? $"exited with {_script.ExitCode}" : $"{failure} within {timeout}";
+            var output = Output;
+            await DisposeAsync();
             throw new InvalidOperationException($"scripts/cluster.sh {why}. Its output:\n{output}");
         }
-
-        return cluster;
     }
 
     public async ValueTask DisposeAsync()
@@ -198,7 +210,11 @@ public sealed class ClusterScript : IAsyncDisposable
             _output.AppendLine(line);
         }
 
-        if (line == ReadyLine)
+        if (line == PublishedLine)
+        {
+            _published.TrySetResult();
+        }
+        else if (line == ReadyLine)
         {
             _ready.TrySetResult();
         }
