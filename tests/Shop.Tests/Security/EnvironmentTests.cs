@@ -31,6 +31,6 @@ public sealed class EnvironmentTests
         using var client = staging.CreateClient();
 
         Assert.False(((OfflineModeStatus)staging.Services.GetService(typeof(OfflineModeStatus))!).IsActive);
-        Assert.Null(staging.Services.GetService(typeof(LocalEmulators)));
+        Assert.Null(staging.Services.GetService(typeof(OfflineModeHost)));
     }
 }
