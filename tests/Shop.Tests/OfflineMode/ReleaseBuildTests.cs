@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Shop.Tests.MultiInstance;
 
 namespace Shop.Tests.OfflineMode;
 
