@@ -79,6 +79,8 @@ fi
 # Built once, started N times: what a deployment does, and N times faster than dotnet run.
 echo "Publishing the shop and the emulator (Release)..." >&2
 dotnet publish src/Shop.Web -c Release -o "$dir/shop" -v quiet -nologo >"$dir/publish.log" 2>&1 || { cat "$dir/publish.log" >&2; exit 1; }
+# Offline mode is a Debug build's: a Release shop that carried the emulator would ship a fake Stripe.
+[ ! -e "$dir/shop/Shop.Emulator.dll" ] || { echo "The Release publish of Shop.Web contains Shop.Emulator.dll (see src/Shop.Web/Shop.Web.csproj)" >&2; exit 1; }
 
 settings=(
   "ASPNETCORE_ENVIRONMENT=Production"

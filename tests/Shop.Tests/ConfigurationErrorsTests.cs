@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
-using Shop.Tests.MultiInstance;
 
 namespace Shop.Tests;
 

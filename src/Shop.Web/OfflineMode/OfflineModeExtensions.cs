@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Shop.Web.Payments;
 
 namespace Shop.Web.OfflineMode;
@@ -25,41 +24,22 @@ public static class OfflineModeExtensions
             return builder;
         }
 
-        var ports = LocalEmulators.WithConcretePorts(configured);
-        if (Validator(ports) is { } problem)
-        {
-            throw new OptionsValidationException(OfflineModeOptions.SectionName, typeof(OfflineModeOptions), [problem]);
-        }
-
-        builder.Services.AddSingleton(new OfflineModeStatus(true, LocalEmulators.InboxUrlFor(ports), LocalEmulators.DeliveriesUrlFor(ports)));
-
-        // Added last, so these win over appsettings for exactly the keys offline mode owns.
-        var webhookSecretIndex = stripe.GetSection(nameof(StripeOptions.WebhookSecrets)).GetChildren().Count();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Stripe:SecretKey"] = LocalEmulators.SecretKey,
-            ["Stripe:PublishableKey"] = LocalEmulators.PublishableKey,
-            ["Stripe:ApiBase"] = $"http://127.0.0.1:{ports.StripePort}",
-            ["Stripe:JsUrl"] = $"http://127.0.0.1:{ports.StripePort}/v3",
-            [$"Stripe:WebhookSecrets:{webhookSecretIndex}"] = LocalEmulators.WebhookSecret,
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = ports.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
-            ["Smtp:Username"] = "",
-            ["Smtp:Password"] = "",
-        });
-
-        builder.Services.AddSingleton(ports);
-        builder.Services.AddSingleton<LocalEmulators>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<LocalEmulators>());
+#if OFFLINE_MODE
+        OfflineModeHost.AddTo(builder, configured);
         return builder;
+#else
+        // A Release build carries no emulator (a production image has no fake Stripe): say so rather than start without payments.
+        throw new Microsoft.Extensions.Options.OptionsValidationException(OfflineModeOptions.SectionName, typeof(OfflineModeOptions), [ReleaseBuildError]);
+#endif
     }
 
-    private static string? Validator(OfflineModeOptions ports) =>
-        new[] { ports.StripePort, ports.SmtpPort, ports.InboxPort }.Any(p => p is < 1 or > 65535)
-            ? "OfflineMode:StripePort, OfflineMode:SmtpPort and OfflineMode:InboxPort must be ports from 0 (any free port) to 65535."
-            : null;
+    /// <summary>Why a Release build does not start in offline mode, and the ways out.</summary>
+    public const string ReleaseBuildError =
+        "OfflineMode:Enabled is true and no Stripe keys are set, but offline mode needs a Debug build of the shop and this one is " +
+        "Release (it carries no Stripe emulator). Run `dotnet run --project src/Shop.Web` (a Debug build); or run " +
+        "`dotnet run --project src/Shop.Emulator` beside the shop and point Stripe:* and Smtp:* at it, as scripts/cluster.sh does; " +
+        "or set Stripe keys; or set OfflineMode:Enabled=false to start without payments.";
 }
 
-/// <summary>Whether the shop runs against the local emulators; the layout shows a banner with these links when it does.</summary>
+/// <summary>Whether the shop runs in offline mode; the layout shows a banner with these links when it does.</summary>
 public sealed record OfflineModeStatus(bool IsActive, Uri? InboxUrl, Uri? DeliveriesUrl);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Shop.Tests.Infrastructure;
-using Shop.Tests.MultiInstance;
 
 namespace Shop.Tests.Benchmarks;
 

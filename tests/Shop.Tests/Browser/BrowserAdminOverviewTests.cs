@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Shop.Tests.Admin;
 using Shop.Web.Admin;
 using Shop.Web.Orders;
 using static Microsoft.Playwright.Assertions;

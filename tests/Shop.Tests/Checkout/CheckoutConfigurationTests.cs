@@ -127,7 +127,7 @@ public sealed class CheckoutConfigurationTests
 
         using var client = production.CreateClient();
 
-        Assert.Null(production.Services.GetService(typeof(Shop.Web.OfflineMode.LocalEmulators)));
+        Assert.Null(production.Services.GetService(typeof(Shop.Web.OfflineMode.OfflineModeHost)));
         Assert.False(((Shop.Web.OfflineMode.OfflineModeStatus)production.Services.GetService(typeof(Shop.Web.OfflineMode.OfflineModeStatus))!).IsActive);
     }
 

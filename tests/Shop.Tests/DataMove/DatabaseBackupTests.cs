@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 using Shop.Web.DataMove;
 using Shop.Web.Orders;

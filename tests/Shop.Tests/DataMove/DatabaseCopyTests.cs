@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using Shop.Emulator.Inbox;
-using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 using Shop.Web.Email;
 using Shop.Web.Orders;

@@ -29,9 +29,9 @@ public sealed class OfflineShop : IAsyncDisposable
 
     public CapturedLogs Logs { get; }
 
-    public DevInbox Inbox => App.Services.GetRequiredService<LocalEmulators>().Inbox;
+    public DevInbox Inbox => App.Services.GetRequiredService<OfflineModeHost>().Inbox;
 
-    public StripeEmulatorServer Emulator => App.Services.GetRequiredService<LocalEmulators>().Stripe;
+    public StripeEmulatorServer Emulator => App.Services.GetRequiredService<OfflineModeHost>().Stripe;
 
     /// <summary>The local admin's password, as the shop printed it at start.</summary>
     public string AdminPassword => Logs.Entries.Single(e => e.Category == typeof(OfflineAdmin).FullName).Field("AdminPassword")!;

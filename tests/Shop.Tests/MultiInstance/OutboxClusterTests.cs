@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Shop.Emulator.Inbox;
-using Shop.Tests.Email;
 using Shop.Tests.Infrastructure;
 using Shop.Web.Email;
 

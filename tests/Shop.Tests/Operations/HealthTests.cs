@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 using Shop.Web.BackgroundWork;
 using Shop.Web.Payments.Events;

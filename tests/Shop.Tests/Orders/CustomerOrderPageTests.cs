@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Orders;

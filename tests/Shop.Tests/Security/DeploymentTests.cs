@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Security;

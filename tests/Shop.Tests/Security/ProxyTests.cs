@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Security;

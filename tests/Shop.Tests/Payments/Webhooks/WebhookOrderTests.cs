@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Shop.Tests.Admin;
 using Shop.Tests.Infrastructure;
 using Shop.Web.Email;
 using Shop.Web.Orders;

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Shop.Tests.Browser;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// The README's pictures, taken by the browser tests only when SHOP_SCREENSHOTS names a folder:

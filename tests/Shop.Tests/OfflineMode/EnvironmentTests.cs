@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Shop.Tests.Infrastructure;
 using Shop.Web.OfflineMode;
 
-namespace Shop.Tests.Security;
+namespace Shop.Tests.OfflineMode;
 
 /// <summary>Offline mode (the emulator and its published webhook secret) is for a developer's machine only.</summary>
 public sealed class EnvironmentTests
@@ -31,6 +31,6 @@ public sealed class EnvironmentTests
         using var client = staging.CreateClient();
 
         Assert.False(((OfflineModeStatus)staging.Services.GetService(typeof(OfflineModeStatus))!).IsActive);
-        Assert.Null(staging.Services.GetService(typeof(LocalEmulators)));
+        Assert.Null(staging.Services.GetService(typeof(OfflineModeHost)));
     }
 }

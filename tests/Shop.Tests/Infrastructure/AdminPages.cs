@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Shop.Tests.Admin;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>Every page under /admin, found in the shop's own endpoints, so a page added later is tested too.</summary>
 public static class AdminPages

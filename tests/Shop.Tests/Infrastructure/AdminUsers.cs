@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Tests.Infrastructure;
 using Shop.Web.Admin;
 
-namespace Shop.Tests.Admin;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>Accounts made through the shop's own Identity services, and sessions signed in through its login page.</summary>
 public static class AdminUsers

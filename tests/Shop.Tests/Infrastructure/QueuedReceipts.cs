@@ -3,7 +3,7 @@ using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.Orders;
 
-namespace Shop.Tests.Email;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// Orders and their receipts written straight into the database in one transaction, as many checkouts and webhooks

@@ -1,7 +1,7 @@
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
-namespace Shop.Tests.Browser;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>axe-core run in the page as it is now. The page's context needs BypassCSP: the shop's CSP blocks axe's script.</summary>
 public static class Axe

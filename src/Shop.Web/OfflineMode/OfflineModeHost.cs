@@ -2,17 +2,19 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using Shop.Emulator.Inbox;
 using Shop.Emulator.Stripe;
+using Shop.Web.Payments;
 using Shop.Web.Payments.Webhooks;
 
 namespace Shop.Web.OfflineMode;
 
 /// <summary>
-/// The local Stripe emulator and development inbox, running inside the shop's process on fixed ports chosen before
-/// start-up (so the Stripe and SMTP options can point at them). Webhooks go to the shop over real HTTP, emails over real SMTP.
+/// Offline mode's Stripe emulator and development inbox, running inside the shop's process on ports chosen before start-up
+/// (so the Stripe and SMTP options can point at them). Compiled in Debug builds only (Shop.Web.csproj).
 /// </summary>
-public sealed class LocalEmulators(
+public sealed class OfflineModeHost(
     OfflineModeOptions ports, IServer server, IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     public const string SecretKey = "sk_test_local_emulator";
@@ -26,17 +28,49 @@ public sealed class LocalEmulators(
 
     public Uri InboxUrl => InboxUrlFor(ports);
 
-    public static Uri InboxUrlFor(OfflineModeOptions ports) => new($"http://127.0.0.1:{ports.InboxPort}/inbox");
+    private static Uri InboxUrlFor(OfflineModeOptions ports) => new($"http://127.0.0.1:{ports.InboxPort}/inbox");
 
-    public static Uri DeliveriesUrlFor(OfflineModeOptions ports) => new($"http://127.0.0.1:{ports.StripePort}/deliveries");
+    private static Uri DeliveriesUrlFor(OfflineModeOptions ports) => new($"http://127.0.0.1:{ports.StripePort}/deliveries");
 
     /// <summary>The inbox, once started; tests read the captured emails through it.</summary>
-    public DevInbox Inbox => _inbox ?? throw new InvalidOperationException("The local emulators have not started.");
+    public DevInbox Inbox => _inbox ?? throw new InvalidOperationException("Offline mode has not started.");
 
-    public StripeEmulatorServer Stripe => _stripe ?? throw new InvalidOperationException("The local emulators have not started.");
+    public StripeEmulatorServer Stripe => _stripe ?? throw new InvalidOperationException("Offline mode has not started.");
+
+    /// <summary>Points Stripe and SMTP at the emulator and inbox, and starts them with the shop.</summary>
+    public static void AddTo(IHostApplicationBuilder builder, OfflineModeOptions configured)
+    {
+        var ports = WithConcretePorts(configured);
+        if (Validator(ports) is { } problem)
+        {
+            throw new OptionsValidationException(OfflineModeOptions.SectionName, typeof(OfflineModeOptions), [problem]);
+        }
+
+        builder.Services.AddSingleton(new OfflineModeStatus(true, InboxUrlFor(ports), DeliveriesUrlFor(ports)));
+
+        // Added last, so these win over appsettings for exactly the keys offline mode owns.
+        var webhookSecretIndex = builder.Configuration.GetSection(StripeOptions.SectionName).GetSection(nameof(StripeOptions.WebhookSecrets)).GetChildren().Count();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Stripe:SecretKey"] = SecretKey,
+            ["Stripe:PublishableKey"] = PublishableKey,
+            ["Stripe:ApiBase"] = $"http://127.0.0.1:{ports.StripePort}",
+            ["Stripe:JsUrl"] = $"http://127.0.0.1:{ports.StripePort}/v3",
+            [$"Stripe:WebhookSecrets:{webhookSecretIndex}"] = WebhookSecret,
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = ports.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+            ["Smtp:Username"] = "",
+            ["Smtp:Password"] = "",
+        });
+
+        builder.Services.AddSingleton(ports);
+        builder.Services.AddSingleton<OfflineModeHost>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OfflineModeHost>());
+    }
 
     /// <summary>Replaces each 0 with a port that is free now, so the URLs are known before anything starts.</summary>
-    public static OfflineModeOptions WithConcretePorts(OfflineModeOptions options) => new()
+    private static OfflineModeOptions WithConcretePorts(OfflineModeOptions options) => new()
     {
         Enabled = options.Enabled,
         StripePort = options.StripePort == 0 ? FreePort() : options.StripePort,
@@ -78,7 +112,7 @@ public sealed class LocalEmulators(
             ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         if (address is null)
         {
-            loggerFactory.CreateLogger<LocalEmulators>().LogWarning("The shop listens on no address the emulator could send webhooks to");
+            loggerFactory.CreateLogger<OfflineModeHost>().LogWarning("The shop listens on no address the emulator could send webhooks to");
             return;
         }
 
@@ -90,9 +124,14 @@ public sealed class LocalEmulators(
         }
 
         Stripe.AddWebhookEndpoint(url.Uri);
-        loggerFactory.CreateLogger<LocalEmulators>().LogInformation(
+        loggerFactory.CreateLogger<OfflineModeHost>().LogInformation(
             "Offline mode: local Stripe emulator at {StripeUrl} sends webhooks to {WebhookUrl}; emails go to {InboxUrl}", StripeBaseUrl, url.Uri, InboxUrl);
     }
+
+    private static string? Validator(OfflineModeOptions ports) =>
+        new[] { ports.StripePort, ports.SmtpPort, ports.InboxPort }.Any(p => p is < 1 or > 65535)
+            ? "OfflineMode:StripePort, OfflineMode:SmtpPort and OfflineMode:InboxPort must be ports from 0 (any free port) to 65535."
+            : null;
 
     /// <summary>
     /// A port that is free now, picked below Linux's ephemeral range (32768–60999) so that no outgoing connection can
@@ -115,6 +154,6 @@ public sealed class LocalEmulators(
             }
         }
 
-        throw new InvalidOperationException("No free port found for the local emulators between 20000 and 32000.");
+        throw new InvalidOperationException("No free port found for offline mode between 20000 and 32000.");
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Shop.Tests.MultiInstance;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// scripts/cluster.sh in offline mode, started as a process of its own on free ports with a private PostgreSQL, the

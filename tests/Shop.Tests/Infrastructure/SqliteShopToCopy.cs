@@ -1,14 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Shop.Tests.Admin;
-using Shop.Tests.Infrastructure;
 using Shop.Web.Data;
 using Shop.Web.DataMove;
 using Shop.Web.Email;
 using Shop.Web.Payments.Reconciliation;
 
-namespace Shop.Tests.DataMove;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// A shop that has run on SQLite (whatever the run's provider): orders placed through checkout and moved by signed Stripe

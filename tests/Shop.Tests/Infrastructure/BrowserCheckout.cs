@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Shop.Emulator.Inbox;
-using Shop.Tests.Infrastructure;
 using Shop.Web.Orders;
 
-namespace Shop.Tests.Browser;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>The shop in offline mode on a real port (<see cref="OfflineShop"/>), and Debian's Chromium in front of it.</summary>
 public sealed class BrowserCheckout : IAsyncDisposable

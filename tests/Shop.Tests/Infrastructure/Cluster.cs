@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Tests.Infrastructure;
 
-namespace Shop.Tests.MultiInstance;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>Several shop instances on one PostgreSQL database, as several servers behind a load balancer would be.</summary>
 public sealed class Cluster : IDisposable

@@ -5,12 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Shop.Emulator.Inbox;
-using Shop.Tests.Infrastructure;
 using Shop.Web.BackgroundWork;
 using Shop.Web.Data;
 using Shop.Web.Email;
 
-namespace Shop.Tests.Email;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// The real shop with its outbox sender pointed at a real SMTP server (the dev inbox on 127.0.0.1). The shop's clock is

@@ -1,4 +1,4 @@
-namespace Shop.Tests.MultiInstance;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// Tests that keep the whole machine busy (three shops draining a thousand emails, real leases of seconds): they run

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Shop.Tests.Browser;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright. Playwright cannot download a browser here; scripts/test.sh installs it.

@@ -1,14 +1,12 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Shop.Tests.Admin;
-using Shop.Tests.Infrastructure;
 using Shop.Web.Admin;
 using Shop.Web.Email;
 using Shop.Web.Orders;
 using Shop.Web.Payments.Events;
 using static Microsoft.Playwright.Assertions;
 
-namespace Shop.Tests.Browser;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>What an admin does in the shop's admin pages, step by step.</summary>
 public static class Backoffice

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Shop.Tests.MultiInstance;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// A PostgreSQL server of one test's own (scripts/postgres.sh on a free port, in a new folder), which the test may

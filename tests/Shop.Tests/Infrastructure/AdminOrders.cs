@@ -1,7 +1,6 @@
-using Shop.Tests.Infrastructure;
 using Shop.Web.Orders;
 
-namespace Shop.Tests.Admin;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>Orders written straight into the shop's database with the shop's own Order methods, at chosen times.</summary>
 public static class AdminOrders

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Shop.Tests.MultiInstance;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// The shop as a process of its own (the build's Shop.Web.dll), with a HOME of its own: what a second machine or container

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace Shop.Tests.Browser;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>What a customer does in the shop's pages, step by step, for any shop a browser can reach.</summary>
 public static partial class Storefront

@@ -1,6 +1,6 @@
 using System.Collections.ObjectModel;
 
-namespace Shop.Tests.Operations;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// For the in-memory exporters: their export thread adds while a test reads. Each add takes the list's lock, so a test

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Shop.Tests.Browser;
+namespace Shop.Tests.Infrastructure;
 
 public static class Phone
 {

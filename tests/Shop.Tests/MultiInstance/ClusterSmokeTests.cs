@@ -1,13 +1,11 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Shop.Emulator.Stripe;
-using Shop.Tests.Infrastructure;
-using Shop.Tests.MultiInstance;
 using Shop.Web.Data;
 using Shop.Web.Email;
 using static Microsoft.Playwright.Assertions;
 
-namespace Shop.Tests.Browser;
+namespace Shop.Tests.MultiInstance;
 
 /// <summary>
 /// scripts/cluster.sh as a developer starts it (2 instances behind nginx, PostgreSQL, the emulator and the inbox as

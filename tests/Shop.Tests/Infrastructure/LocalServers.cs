@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Shop.Tests.MultiInstance;
+namespace Shop.Tests.Infrastructure;
 
 /// <summary>What tests need to run the repository's scripts as processes: where they are, free ports, a run.</summary>
 public static class LocalServers
