@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Shop.Web.Data;
 
 namespace Shop.Web.Catalog;
 
@@ -10,6 +11,7 @@ public static class CatalogExtensions
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CatalogOptions>, CatalogOptions.Validator>();
         builder.Services.AddSingleton<CatalogService>();
+        builder.Services.AddSingleton<IDatabaseSeeder, DemoCatalogSeeder>();
         builder.Services.AddOutputCache(cache => cache.AddPolicy(CatalogPagesCachePolicy.Name, new CatalogPagesCachePolicy()));
         return builder;
     }

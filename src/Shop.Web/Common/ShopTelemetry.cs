@@ -4,10 +4,9 @@ using System.Diagnostics.Metrics;
 namespace Shop.Web.Common;
 
 /// <summary>
-/// The shop's own spans and metrics, under the name "Shop". Static, as .NET's ActivitySource and Meter are meant to be: a
-/// span or measurement with nobody listening costs a null check, so the event writer's hot path pays nothing when
-/// telemetry is off (see Operations/TelemetryExtensions for what listens). Tag values are constant strings, never
-/// formatted per call.
+/// The shop's own spans and metrics, under the name "Shop", and every name they use: one spelling each. Static, as .NET's
+/// ActivitySource and Meter are meant to be: with nobody listening a span or measurement costs a null check.
+/// The values of an event's source and outcome are Payments/Events/StripeEventNames'.
 /// </summary>
 public static class ShopTelemetry
 {
@@ -17,7 +16,7 @@ public static class ShopTelemetry
 
     public static readonly Meter Meter = new(Name);
 
-    /// <summary>Tags: stripe.event.type, shop.event.source (webhook, reconciliation, catch_up), shop.outcome (applied, stale, ignored, duplicate).</summary>
+    /// <summary>Tags: stripe.event.type, shop.event.source and shop.outcome (StripeEventNames).</summary>
     public static readonly Counter<long> EventsReceived = Meter.CreateCounter<long>(
         "shop.stripe.events", "{event}", "Stripe events written, by type, source and outcome.");
 
@@ -40,6 +39,11 @@ public static class ShopTelemetry
     /// <summary>Tags: shop.outcome (success, client_error, rate_limited, server_error, network_error), http.request.method.</summary>
     public static readonly Counter<long> StripeApiCalls = Meter.CreateCounter<long>("shop.stripe.api.calls", "{call}", "HTTP requests to Stripe's API by outcome.");
 
+    public const string WebhookReceiveSpan = "stripe.webhook receive";
+    public const string BatchCommitSpan = "stripe.events commit";
+    public const string EventApplySpan = "stripe.event apply";
+    public const string EmailSendSpan = "email send";
+
     public const string EventTypeTag = "stripe.event.type";
     public const string EventIdTag = "stripe.event.id";
     public const string SourceTag = "shop.event.source";
@@ -47,4 +51,6 @@ public static class ShopTelemetry
     public const string OrderIdTag = "shop.order.id";
     public const string PaymentIntentTag = "stripe.payment_intent.id";
     public const string EmailKindTag = "shop.email.kind";
+    public const string OutboxIdTag = "shop.outbox.id";
+    public const string BatchSizeTag = "shop.batch.size";
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Shop.Web.Data;
@@ -7,6 +8,12 @@ namespace Shop.Web.Data;
 /// <summary>What each provider's errors mean to the shop, so features need not know SQLite's and PostgreSQL's codes.</summary>
 public static class DatabaseErrors
 {
+    /// <summary>
+    /// Another writer got there first: a row changed since it was read (its concurrency token) or a key was taken. Read
+    /// again and retry: the retry finds the other writer's work.
+    /// </summary>
+    public static bool IsLostRace(Exception ex) => ex is DbUpdateConcurrencyException || IsUniqueViolation(ex);
+
     /// <summary>A primary key or unique index was already taken: on a retry the row is found as another writer left it.</summary>
     public static bool IsUniqueViolation(Exception ex) => ex switch
     {

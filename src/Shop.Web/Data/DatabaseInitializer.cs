@@ -2,15 +2,15 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Shop.Web.Catalog;
 
 namespace Shop.Web.Data;
 
 /// <summary>
-/// Applies pending migrations and seeds the demo catalog when the host starts. Several instances may start at once on an
-/// empty database: on PostgreSQL they take turns under an advisory lock, and the seed inserts only what is absent.
+/// Applies pending migrations and runs each feature's <see cref="IDatabaseSeeder"/> when the host starts. Several instances
+/// may start at once on an empty database: on PostgreSQL they take turns under an advisory lock, and seeds insert only what is absent.
 /// </summary>
-public sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseLocks locks, IOptions<DatabaseOptions> database, IOptions<ShopOptions> shop)
+public sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseLocks locks, IOptions<DatabaseOptions> database,
+    IEnumerable<IDatabaseSeeder> seeders)
     : IHostedService
 {
     public const string LockName = "database-initializer";
@@ -34,7 +34,10 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, DatabaseLoc
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        await CatalogSeed.SeedAsync(db, shop.Value.Currency, cancellationToken);
+        foreach (var seeder in seeders)
+        {
+            await seeder.SeedAsync(db, cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

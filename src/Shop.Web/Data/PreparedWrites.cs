@@ -29,10 +29,8 @@ public enum TrackedWriteKind
 }
 
 /// <summary>
-/// Writes what a context tracks (inserts of Added rows, updates of Modified ones) inside the context's transaction, then
-/// marks the rows Unchanged so SaveChanges skips them. SaveChanges builds a new command per row; here SQLite reuses one
-/// prepared command per statement shape (local calls are cheap), and PostgreSQL sends every row of
-/// <see cref="WriteTrackedAsync"/> in one NpgsqlBatch: one round trip whatever the number of rows (docs/benchmarks.md).
+/// Writes what a context tracks (Added rows, Modified ones) inside its transaction in fewer round trips than SaveChanges:
+/// SQLite reuses prepared commands, PostgreSQL sends one NpgsqlBatch (docs/decisions/0004-event-writer-batches.md).
 /// Tables, columns, converters and concurrency tokens come from the EF model.
 /// </summary>
 public sealed class PreparedWrites(DbContext db) : IAsyncDisposable

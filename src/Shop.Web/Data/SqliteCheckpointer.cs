@@ -3,24 +3,16 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
-using Shop.Web.BackgroundWork;
 
 namespace Shop.Web.Data;
 
 /// <summary>
-/// Copies SQLite's write-ahead log back into the database file in the background. Left to itself, SQLite does that inside
-/// whichever commit pushes the log past its threshold, so every few hundred webhook batches one of them also wrote and
-/// synced a thousand pages of the database file while its events waited (docs/benchmarks.md). Here every commit and
-/// save made through EF Core wakes this worker, which runs a passive checkpoint on its own connection, beside the writers and never
-/// holding their lock, at most every <see cref="MinInterval"/>; an idle shop does nothing. Commits stay as durable as
-/// before (each still syncs the log). The connections' own threshold is raised, not removed
-/// (<see cref="SqliteDurabilityInterceptor"/>), so the log stays bounded even while this worker is backing off.
+/// Copies SQLite's write-ahead log back into the database file in the background, woken by commits, so no webhook's
+/// commit pays for it (docs/decisions/0006-sqlite-durability.md).
 /// </summary>
-public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> database, WorkerLoop loop, TimeProvider time, ILogger<SqliteCheckpointer> logger)
+public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> database, TimeProvider time, ILogger<SqliteCheckpointer> logger)
     : BackgroundService, IDbTransactionInterceptor, ISaveChangesInterceptor
 {
-    public const string WorkerName = "sqlite-checkpointer";
-
     /// <summary>Short enough that a checkpoint copies a few megabytes at full ingest speed; long enough to cost little.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
 
@@ -49,34 +41,39 @@ public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> database, Worke
 
     private void NoteCommit() => _commits.Writer.TryWrite(true);
 
+    /// <summary>After a failed checkpoint: the connections' own threshold bounds the log meanwhile.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         SqliteConnection? connection = null;
         try
         {
-            await loop.RunAsync(WorkerName, logger, async ct =>
+            while (!stoppingToken.IsCancellationRequested)
             {
-                connection ??= await OpenAsync(ct);
                 try
                 {
+                    connection ??= await OpenAsync(stoppingToken);
                     await using var checkpoint = connection.CreateCommand();
                     // PASSIVE: copies what no reader still needs and waits for no one; what is left goes in a later pass.
                     checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                    await checkpoint.ExecuteNonQueryAsync(ct);
-                    return false;
+                    await checkpoint.ExecuteNonQueryAsync(stoppingToken);
+                    await Task.Delay(MinInterval, time, stoppingToken);
+                    await _commits.Reader.ReadAsync(stoppingToken);
                 }
-                catch
+                catch (DbException ex)
                 {
-                    // The next pass, after the loop's backoff, starts on a fresh connection.
-                    await connection.DisposeAsync();
+                    // The next pass starts on a fresh connection. A loop of its own rather than BackgroundWork's: Data calls no other folder.
+                    logger.LogError(ex, "A SQLite checkpoint failed; the next is tried in {RetryDelay}", RetryDelay);
+                    await (connection?.DisposeAsync() ?? ValueTask.CompletedTask);
                     connection = null;
-                    throw;
+                    await Task.Delay(RetryDelay, time, stoppingToken);
                 }
-            }, async ct =>
-            {
-                await Task.Delay(MinInterval, time, ct);
-                await _commits.Reader.ReadAsync(ct);
-            }, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
         }
         finally
         {

@@ -5,12 +5,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Shop.Web.Data;
 
 /// <summary>
-/// Sets SQLite's per-connection durability on every connection it opens (WAL itself is stored in the file and is set
-/// once at start-up by <see cref="DatabaseInitializer"/>). synchronous=FULL syncs the WAL on every commit: once the shop
-/// answers Stripe with 200 the event survives a crash or power loss (NORMAL could lose the last commits on power loss, and Stripe would never deliver them again).
-/// busy_timeout makes a second writer wait for the first instead of failing at once. wal_autocheckpoint is raised from
-/// 1,000 pages to 10,000 (40 MB) because <see cref="SqliteCheckpointer"/> checkpoints in the background; the threshold
-/// remains as the bound on the log if that worker falls behind.
+/// Sets SQLite's durability on every connection: each commit synced (a 200 to Stripe survives power loss), writers wait
+/// for each other, the log's own threshold raised for <see cref="SqliteCheckpointer"/> (docs/decisions/0006-sqlite-durability.md).
 /// </summary>
 public sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
 {

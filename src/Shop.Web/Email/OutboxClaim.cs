@@ -4,11 +4,8 @@ using Shop.Web.Data;
 namespace Shop.Web.Email;
 
 /// <summary>
-/// A batch of due outbox rows that one sender pass holds: their LockedBy is its token, their LockedUntil the lease's end.
-/// The claim is committed on its own, before any SMTP work. While the pass sends, <see cref="RenewAsync"/> (the
-/// sender's heartbeat) moves the lease on, so the lease can be short: if the instance dies, the rows are free to another
-/// at most <see cref="SmtpOptions.LeaseDuration"/> after its last heartbeat. <see cref="ReleaseAsync"/> frees what is left.
-/// Rows are addressed by their ids (the primary key), never by a scan for the token.
+/// A batch of due outbox rows one sender pass holds under a lease that its heartbeat renews, so a dead instance's rows
+/// are soon free to another (docs/decisions/0005-outbox-claims-and-leases.md).
 /// </summary>
 public sealed class OutboxClaim
 {
@@ -31,14 +28,8 @@ public sealed class OutboxClaim
 
     public int Count => Ids.Count;
     /// <summary>
-    /// Claims up to <paramref name="batchSize"/> due rows not held by anyone. Null when none is free.
-    /// On PostgreSQL the lease is set and checked in the database's time (<c>now()</c>), so instances whose clocks
-    /// disagree still agree on when it ends; <c>FOR UPDATE SKIP LOCKED</c> lets concurrent claimers take different rows
-    /// instead of queueing behind each other. On SQLite (one process by design) dates are stored as binary ticks that
-    /// SQL cannot compute with, so the lease is in this instance's clock, as every other date there is.
-    /// "Due" (NextAttemptAt) is compared with this instance's clock on both: the shop writes NextAttemptAt from its own
-    /// clock, so an instance whose clock runs ahead sends early, and one behind sends late, by that skew. Only the
-    /// lease, which guards against double sends, has to be shared.
+    /// Claims up to <paramref name="batchSize"/> due rows not held by anyone; null when none is free. The lease is in the
+    /// database's clock on PostgreSQL, this instance's on SQLite (the ADR above says why).
     /// </summary>
     public static async Task<OutboxClaim?> TakeAsync(ShopDbContext db, string token, int batchSize, TimeSpan lease, TimeProvider time,
         CancellationToken cancellationToken)

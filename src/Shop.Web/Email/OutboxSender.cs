@@ -148,9 +148,9 @@ public sealed class OutboxSender(
             {
                 var row = rows[i];
                 var order = batch.Orders[row.OrderId];
-                using var activity = ShopTelemetry.Source.StartActivity("email send");
+                using var activity = ShopTelemetry.Source.StartActivity(ShopTelemetry.EmailSendSpan);
                 activity?.SetTag(ShopTelemetry.EmailKindTag, KindName(row.Kind)).SetTag(ShopTelemetry.OrderIdTag, order.PublicId)
-                    .SetTag("shop.outbox.id", row.Id);
+                    .SetTag(ShopTelemetry.OutboxIdTag, row.Id);
                 // Only when heartbeats failed: a message started now must be through before another instance may take it.
                 if (batch.Claim.EndsWithin(smtp.Timeout))
                 {

@@ -4,10 +4,8 @@ using Shop.Web.Data;
 namespace Shop.Web.Email;
 
 /// <summary>
-/// Collects the messages the SMTP server accepted during a batch, from all of its connections, and marks them sent in one
-/// statement when the batch ends (<c>WHERE "Id" = ANY(...)</c> on PostgreSQL): one round trip and one commit per batch,
-/// whatever its size. A crash before that commit re-sends at most the batch (<see cref="SmtpOptions.BatchSize"/>), each
-/// message with its Message-Id; the batch ends however it ends (stopping, the lease, a failure), so only a crash can.
+/// Collects the messages the SMTP server accepted during a batch and marks them sent in one statement when the batch
+/// ends: one round trip per batch; a crash re-sends at most the batch (docs/decisions/0005-outbox-claims-and-leases.md).
 /// </summary>
 public sealed class SentRecorder(ShopDbContext db, string claim, TimeProvider time, ILogger logger)
 {

@@ -4,7 +4,9 @@ using Shop.Web.Common;
 namespace Shop.Web.Orders;
 
 /// <summary>
-/// An order. Its status only changes through its methods, which refuse transitions the payment flow does not allow.
+/// An order; its status changes only through its methods. The customer's changes are refused once it is no longer open
+/// for payment (<see cref="Revise"/>), an admin's acceptance unless it needs review; <see cref="ApplyPayment"/> takes
+/// whatever status the payment facts derive (PaymentDerivation is that rule) and refuses only negative amounts.
 /// </summary>
 public sealed class Order
 {
@@ -146,8 +148,9 @@ public sealed class Order
 
     /// <summary>
     /// Takes the payment standing derived from everything Stripe has said about this order's payment. The status is
-    /// never set from one event alone, so events arriving late, twice or out of order all end in the same place. Every
-    /// call bumps <see cref="Version"/>: two writers applying news to one order at once cannot both succeed.
+    /// never set from one event alone, so events arriving late, twice or out of order all end in the same place; any
+    /// status may follow any other (Stripe's money decides, even for an order the shop thought closed). Every call bumps
+    /// <see cref="Version"/>: two writers applying news to one order at once cannot both succeed.
     /// </summary>
     public OrderTransition ApplyPayment(PaymentStanding standing, DateTimeOffset now)
     {

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.Orders;
@@ -10,36 +9,13 @@ namespace Shop.Web.Payments.Events;
 public sealed record PendingEvent(StripeEvent Event, StripeEventSource Source);
 
 /// <summary>
-/// Commits one batch of events in one transaction: load what the batch needs (which events are recorded, the orders,
-/// their facts), apply each event, write every row, commit. The reads are a fixed number of set-based queries and the
-/// writes one <see cref="PreparedWrites.WriteTrackedAsync"/> (one round trip on PostgreSQL), so a batch costs the same
-/// number of round trips whatever its size. Used by one caller at a time (the writer's loop): it keeps its connection open.
+/// Commits one batch of events in one transaction: load what the batch needs, apply each event, write every row, commit,
+/// in a fixed number of round trips whatever the batch's size (docs/decisions/0004-event-writer-batches.md).
+/// Used by one caller at a time (the writer's loop): it keeps its connection open.
 /// </summary>
 public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEventApplier applier, OutboxSignal outboxSignal, TimeProvider time)
     : IAsyncDisposable
 {
-    // Compiled once per committer: at one small batch per request, translating the LINQ each time cost more than running
-    // the SQL. Not static: a compiled query serves one model, and one process may host both providers (db copy's tests).
-    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<string>> _recordedEventIds =
-        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.StripeEvents.Where(e => ids.Contains(e.EventId)).Select(e => e.EventId));
-
-    // The transitions never touch the lines: without the auto-included join the query reads and tracks half as much.
-    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<Order>> _ordersByPaymentIntent =
-        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) =>
-            db.Orders.IgnoreAutoIncludes().Where(o => o.PaymentIntentId != null && ids.Contains(o.PaymentIntentId)));
-
-    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<PaymentIntentFact>> _intentFacts =
-        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.PaymentIntentFacts.Where(f => ids.Contains(f.PaymentIntentId)));
-
-    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<ChargeFact>> _chargeFacts =
-        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.ChargeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
-
-    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<DisputeFact>> _disputeFacts =
-        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.DisputeFacts.Where(f => ids.Contains(f.PaymentIntentId)));
-
-    private readonly Func<ShopDbContext, List<string>, IAsyncEnumerable<RefundFact>> _refundFacts =
-        EF.CompileAsyncQuery((ShopDbContext db, List<string> ids) => db.RefundFacts.Where(f => ids.Contains(f.PaymentIntentId)));
-
     // In this order: an event's record first (a conflict there means another writer has it), the order's update last.
     private static readonly TrackedWrite[] s_writes =
     [
@@ -60,6 +36,8 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
 
     private const int RecordsStep = 0;
     private const int OutboxStep = 10;
+
+    private readonly StripeEventReads _reads = new();
 
     // The context and connection kept open across batches (see Session); null after a failure.
     private Session? _session;
@@ -96,51 +74,54 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
 
     private async Task<IngestResult[]> CommitAsync(Session session, IReadOnlyList<PendingEvent> batch, CancellationToken cancellationToken)
     {
-        var db = session.Db;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        var eventIds = batch.Select(p => p.Event.Id).Distinct().ToList();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var id in _recordedEventIds(db, eventIds).WithCancellation(cancellationToken))
+        await using var transaction = await session.Db.Database.BeginTransactionAsync(cancellationToken);
+        var state = await _reads.LoadAsync(session.Db, batch, cancellationToken);
+        var results = Apply(session.Db, batch, state, time.GetUtcNow());
+        var written = await WriteAsync(session, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        StripeEventTelemetry.Committed(batch, results, time.GetUtcNow());
+        if (written[OutboxStep] > 0)
         {
-            seen.Add(id);
+            // Written past SaveChanges, so the signal's interceptor did not see them: wake the sender here.
+            outboxSignal.Notify();
         }
 
-        var paymentIntentIds = batch.Select(p => p.Event.PaymentIntentId).OfType<string>().Distinct().ToList();
-        var orders = new Dictionary<string, Order>(StringComparer.Ordinal);
-        await foreach (var order in _ordersByPaymentIntent(db, paymentIntentIds).WithCancellation(cancellationToken))
-        {
-            orders[order.PaymentIntentId!] = order;
-        }
+        return results;
+    }
 
-        var known = await LoadFactsAsync(db, orders.Keys.ToList(), cancellationToken);
-        var now = time.GetUtcNow();
+    /// <summary>Applies each event not recorded yet (in the database or earlier in the batch) to the tracked rows.</summary>
+    private IngestResult[] Apply(ShopDbContext db, IReadOnlyList<PendingEvent> batch, EventBatchState state, DateTimeOffset now)
+    {
         var results = new IngestResult[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var (stripeEvent, source) = (batch[i].Event, batch[i].Source);
-            if (!seen.Add(stripeEvent.Id))
-            {
-                results[i] = IngestResult.Duplicate;
-                continue;
-            }
-
-            var pi = stripeEvent.PaymentIntentId;
-            var order = pi is null ? null : orders.GetValueOrDefault(pi);
-            var facts = order is null ? null : known[pi!];
-            using var apply = ShopTelemetry.Source.StartActivity("stripe.event apply");
-            results[i] = applier.Apply(db, stripeEvent, source, order, facts, now) switch
-            {
-                StripeEventOutcome.Applied => IngestResult.Applied,
-                StripeEventOutcome.Stale => IngestResult.Stale,
-                StripeEventOutcome.LivemodeMismatch => IngestResult.LivemodeMismatch,
-                _ => IngestResult.Ignored,
-            };
-            apply?.SetTag(ShopTelemetry.EventIdTag, stripeEvent.Id).SetTag(ShopTelemetry.EventTypeTag, stripeEvent.Type)
-                .SetTag(ShopTelemetry.PaymentIntentTag, pi).SetTag(ShopTelemetry.OrderIdTag, order?.PublicId)
-                .SetTag(ShopTelemetry.OutcomeTag, StripeEventNames.Outcome(results[i]));
+            results[i] = state.Recorded.Add(batch[i].Event.Id) ? Apply(db, batch[i], state, now) : IngestResult.Duplicate;
         }
 
+        return results;
+    }
+
+    private IngestResult Apply(ShopDbContext db, PendingEvent pending, EventBatchState state, DateTimeOffset now)
+    {
+        var pi = pending.Event.PaymentIntentId;
+        var order = pi is null ? null : state.Orders.GetValueOrDefault(pi);
+        var facts = order is null ? null : state.Facts[pi!];
+        using var apply = StripeEventTelemetry.StartApply();
+        var result = applier.Apply(db, pending.Event, pending.Source, order, facts, now) switch
+        {
+            StripeEventOutcome.Applied => IngestResult.Applied,
+            StripeEventOutcome.Stale => IngestResult.Stale,
+            StripeEventOutcome.LivemodeMismatch => IngestResult.LivemodeMismatch,
+            _ => IngestResult.Ignored,
+        };
+        StripeEventTelemetry.Applied(apply, pending.Event, order, result);
+        return result;
+    }
+
+    /// <summary>Writes every tracked change in one <see cref="PreparedWrites.WriteTrackedAsync"/> and returns each step's rows.</summary>
+    private static async Task<int[]> WriteAsync(Session session, CancellationToken cancellationToken)
+    {
+        var db = session.Db;
         // Only rows read from the database can have changed; the ones the applier added (most of a batch) are inserted as
         // they are and need no scan.
         foreach (var entry in db.ChangeTracker.Entries())
@@ -161,63 +142,7 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        RecordMetrics(batch, results, time.GetUtcNow());
-        if (written[OutboxStep] > 0)
-        {
-            // Written past SaveChanges, so the signal's interceptor did not see them: wake the sender here.
-            outboxSignal.Notify();
-        }
-
-        return results;
-    }
-
-    private static void RecordMetrics(IReadOnlyList<PendingEvent> batch, IngestResult[] results, DateTimeOffset committedAt)
-    {
-        ShopTelemetry.BatchSize.Record(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (stripeEvent, source) = (batch[i].Event, batch[i].Source);
-            var sourceTag = new KeyValuePair<string, object?>(ShopTelemetry.SourceTag, StripeEventNames.Source(source));
-            ShopTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EventTypeTag, stripeEvent.Type), sourceTag,
-                new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, StripeEventNames.Outcome(results[i])));
-            if (results[i] != IngestResult.Duplicate)
-            {
-                ShopTelemetry.IngestLag.Record((committedAt - stripeEvent.Created).TotalSeconds, sourceTag);
-            }
-        }
-    }
-
-    /// <summary>The facts known for each PaymentIntent of the batch that has an order, tracked so merges update their rows.</summary>
-    private async Task<Dictionary<string, PaymentFactSet>> LoadFactsAsync(ShopDbContext db, List<string> paymentIntentIds, CancellationToken cancellationToken)
-    {
-        var known = paymentIntentIds.ToDictionary(id => id, _ => new PaymentFactSet(), StringComparer.Ordinal);
-        if (known.Count == 0)
-        {
-            return known;
-        }
-
-        await foreach (var fact in _intentFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
-        {
-            known[fact.PaymentIntentId].Load(fact);
-        }
-
-        await foreach (var fact in _chargeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
-        {
-            known[fact.PaymentIntentId].Load(fact);
-        }
-
-        await foreach (var fact in _disputeFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
-        {
-            known[fact.PaymentIntentId].Load(fact);
-        }
-
-        await foreach (var fact in _refundFacts(db, paymentIntentIds).WithCancellation(cancellationToken))
-        {
-            known[fact.PaymentIntentId].Load(fact);
-        }
-
-        return known;
+        return written;
     }
 
     /// <summary>

@@ -1,8 +1,9 @@
 namespace Shop.Web.Payments.Events;
 
 /// <summary>
-/// The names an event's source and result go by in metrics, spans, logs and order timelines: one spelling each. Constant
-/// strings, since a tag built with ToString() would allocate on every event.
+/// The one spelling of an event's source and result in metrics, spans and logs. The source's name is also stored as
+/// an order timeline's Source ("catch_up" in rows already written), so it never changes. Constant strings, since a tag
+/// built with ToString() would allocate on every event.
 /// </summary>
 public static class StripeEventNames
 {

@@ -1,31 +1,13 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
 using Shop.Web.BackgroundWork;
-using Shop.Web.Common;
 using Shop.Web.Data;
 
 namespace Shop.Web.Payments.Events;
 
-public enum IngestResult
-{
-    Applied,
-    Stale,
-    Ignored,
-    Duplicate,
-
-    /// <summary>Of the other mode (live or test) than the shop's key: recorded, not applied.</summary>
-    LivemodeMismatch,
-}
-
 /// <summary>
-/// The single writer of Stripe events. Requests hand their event over and wait; the writer takes whatever has queued up
-/// and commits it in one durable transaction (group commit, <see cref="StripeEventCommitter"/>). SQLite allows one writer
-/// at a time: one writer committing batches is both durable and several times faster than many small transactions (see
-/// docs/benchmarks.md). Each event's effects commit together or not at all; if a batch fails, its events are retried one
-/// by one so one bad event cannot fail its neighbours. On PostgreSQL with several instances the primary key on the event
-/// id and the order's concurrency token keep two writers from applying one event twice; the one that loses the race
-/// reads again and finds the other's work, whatever the size of its batch.
+/// The single writer of Stripe events: requests hand their event over and wait while it commits whatever has queued up
+/// as one batch (<see cref="StripeEventCommitter"/>); why, and what a failed batch does: docs/decisions/0004-event-writer-batches.md.
 /// </summary>
 public sealed class StripeEventWriter(StripeEventCommitter committer, WorkerLoop loop, ILogger<StripeEventWriter> logger)
     : BackgroundService
@@ -83,11 +65,7 @@ public sealed class StripeEventWriter(StripeEventCommitter committer, WorkerLoop
 
     private async Task WriteBatchAsync(List<Submission> batch, CancellationToken cancellationToken)
     {
-        // A batch is its own trace (it serves many requests), linked to the span of each event's arrival.
-        using var activity = ShopTelemetry.Source.HasListeners()
-            ? ShopTelemetry.Source.StartActivity("stripe.events commit", ActivityKind.Internal, parentContext: default, links: ReceiveLinks(batch))
-            : null;
-        activity?.SetTag("shop.batch.size", batch.Count);
+        using var activity = StripeEventTelemetry.StartBatch(batch.Select(s => s.Receiver), batch.Count);
         try
         {
             var results = await committer.CommitAsync(batch.ConvertAll(s => s.Pending), cancellationToken);
@@ -103,7 +81,7 @@ public sealed class StripeEventWriter(StripeEventCommitter committer, WorkerLoop
         {
             batch.ForEach(s => s.Result.TrySetCanceled(cancellationToken));
         }
-        catch (Exception ex) when (batch.Count > 1 || IsLostRace(ex))
+        catch (Exception ex) when (batch.Count > 1 || DatabaseErrors.IsLostRace(ex))
         {
             // Whatever broke the batch (a bug, a constraint, a concurrent change) must only fail the event that caused it;
             // an event alone that lost a race to another writer is read again, as it would be in a bigger batch.
@@ -135,7 +113,7 @@ public sealed class StripeEventWriter(StripeEventCommitter committer, WorkerLoop
                 submission.Result.TrySetResult(results[0]);
                 return;
             }
-            catch (Exception ex) when (attempt < MaxConcurrencyRetries && IsLostRace(ex))
+            catch (Exception ex) when (attempt < MaxConcurrencyRetries && DatabaseErrors.IsLostRace(ex))
             {
                 // The order changed under us (a checkout revising it, another instance), or another instance recorded the
                 // same event or fact first: read again and re-apply, which then finds what the other one wrote.
@@ -147,22 +125,6 @@ public sealed class StripeEventWriter(StripeEventCommitter committer, WorkerLoop
                 return;
             }
         }
-    }
-
-    private static bool IsLostRace(Exception ex) => ex is DbUpdateConcurrencyException || DatabaseErrors.IsUniqueViolation(ex);
-
-    private static List<ActivityLink> ReceiveLinks(List<Submission> batch)
-    {
-        var links = new List<ActivityLink>(batch.Count);
-        foreach (var submission in batch)
-        {
-            if (submission.Receiver != default)
-            {
-                links.Add(new ActivityLink(submission.Receiver));
-            }
-        }
-
-        return links;
     }
 
     private sealed record Submission(PendingEvent Pending, ActivityContext Receiver)

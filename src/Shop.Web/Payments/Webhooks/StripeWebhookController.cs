@@ -33,7 +33,7 @@ public sealed class StripeWebhookController(
     public async Task<IActionResult> ReceiveAsync(CancellationToken cancellationToken)
     {
         // The batch that commits the event links back to this span (see StripeEventWriter).
-        using var activity = ShopTelemetry.Source.StartActivity("stripe.webhook receive");
+        using var activity = ShopTelemetry.Source.StartActivity(ShopTelemetry.WebhookReceiveSpan);
         if (!IsAllowedSource(HttpContext.Connection.RemoteIpAddress))
         {
             return Reject(StatusCodes.Status403Forbidden, "sender {0} is not in Stripe:WebhookSourceNetworks", HttpContext.Connection.RemoteIpAddress);
