@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using Shop.Web.BackgroundWork;
 
 namespace Shop.Web.Data;
 
@@ -10,9 +11,11 @@ namespace Shop.Web.Data;
 /// Copies SQLite's write-ahead log back into the database file in the background, woken by commits, so no webhook's
 /// commit pays for it (docs/decisions/0006-sqlite-durability.md).
 /// </summary>
-public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> database, TimeProvider time, ILogger<SqliteCheckpointer> logger)
+public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> database, WorkerLoop loop, TimeProvider time, ILogger<SqliteCheckpointer> logger)
     : BackgroundService, IDbTransactionInterceptor, ISaveChangesInterceptor
 {
+    public const string WorkerName = "sqlite-checkpointer";
+
     /// <summary>Short enough that a checkpoint copies a few megabytes at full ingest speed; long enough to cost little.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
 
@@ -41,39 +44,34 @@ public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> database, TimeP
 
     private void NoteCommit() => _commits.Writer.TryWrite(true);
 
-    /// <summary>After a failed checkpoint: the connections' own threshold bounds the log meanwhile.</summary>
-    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         SqliteConnection? connection = null;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            await loop.RunAsync(WorkerName, logger, async ct =>
             {
+                connection ??= await OpenAsync(ct);
                 try
                 {
-                    connection ??= await OpenAsync(stoppingToken);
                     await using var checkpoint = connection.CreateCommand();
                     // PASSIVE: copies what no reader still needs and waits for no one; what is left goes in a later pass.
                     checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                    await checkpoint.ExecuteNonQueryAsync(stoppingToken);
-                    await Task.Delay(MinInterval, time, stoppingToken);
-                    await _commits.Reader.ReadAsync(stoppingToken);
+                    await checkpoint.ExecuteNonQueryAsync(ct);
+                    return false;
                 }
-                catch (DbException ex)
+                catch
                 {
-                    // The next pass starts on a fresh connection. A loop of its own rather than BackgroundWork's: Data calls no other folder.
-                    logger.LogError(ex, "A SQLite checkpoint failed; the next is tried in {RetryDelay}", RetryDelay);
-                    await (connection?.DisposeAsync() ?? ValueTask.CompletedTask);
+                    // The next pass, after the loop's backoff, starts on a fresh connection.
+                    await connection.DisposeAsync();
                     connection = null;
-                    await Task.Delay(RetryDelay, time, stoppingToken);
+                    throw;
                 }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping.
+            }, async ct =>
+            {
+                await Task.Delay(MinInterval, time, ct);
+                await _commits.Reader.ReadAsync(ct);
+            }, stoppingToken);
         }
         finally
         {
