@@ -1,5 +1,5 @@
 using FluentValidation;
-using Shop.Web.Cart;
+using Shop.Web.Carts;
 using Shop.Web.Orders;
 
 namespace Shop.Web.Checkout;

@@ -22,7 +22,7 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
 {
     public DbSet<Product> Products => Set<Product>();
 
-    public DbSet<Cart.Cart> Carts => Set<Cart.Cart>();
+    public DbSet<Carts.Cart> Carts => Set<Carts.Cart>();
 
     public DbSet<Order> Orders => Set<Order>();
 
@@ -70,13 +70,13 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
             product.Property(p => p.Currency).HasMaxLength(3);
         });
 
-        builder.Entity<Cart.Cart>(cart =>
+        builder.Entity<Carts.Cart>(cart =>
         {
             cart.HasMany(c => c.Items).WithOne().HasForeignKey(i => i.CartId).OnDelete(DeleteBehavior.Cascade);
             cart.Property(c => c.Version).IsConcurrencyToken();
         });
 
-        builder.Entity<Cart.CartItem>(item =>
+        builder.Entity<Carts.CartItem>(item =>
         {
             item.HasIndex(i => new { i.CartId, i.ProductId }).IsUnique();
             item.HasOne(i => i.Product).WithMany().HasForeignKey(i => i.ProductId);
