@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Shop.Web.Catalog;
 using Shop.Web.Common;
-using Shop.Web.Security;
 
 namespace Shop.Web;
 

@@ -14,6 +14,7 @@ public static class PaymentsExtensions
         builder.Services.AddSingleton<StripeConnection>();
         builder.Services.AddSingleton<PaymentGateway>();
         builder.Services.AddSingleton<RefundGateway>();
+        builder.Services.AddSingleton<WebhookEndpointGateway>();
         return builder;
     }
 }
