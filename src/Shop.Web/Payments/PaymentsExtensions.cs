@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Options;
+using Shop.Web.Payments.Events;
+using Shop.Web.Payments.Reconciliation;
+using Shop.Web.Payments.Webhooks;
+using Shop.Web.Security;
 
 namespace Shop.Web.Payments;
 
 public static class PaymentsExtensions
 {
+    /// <summary>Everything that talks to Stripe: the gateways, the event core, the webhook and reconciliation.</summary>
     public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.SectionName).ValidateOnStart();
@@ -15,6 +20,7 @@ public static class PaymentsExtensions
         builder.Services.AddSingleton<PaymentGateway>();
         builder.Services.AddSingleton<RefundGateway>();
         builder.Services.AddSingleton<WebhookEndpointGateway>();
-        return builder;
+        builder.Services.AddSingleton<IConfigureOptions<ContentSecuritySources>, StripeContentSecurity>();
+        return builder.AddPaymentEvents().AddStripeWebhooks().AddPaymentReconciliation();
     }
 }
