@@ -17,10 +17,19 @@ public sealed class ArchitectureTests
     [Fact]
     public void Feature_folders_depend_on_each_other_without_cycles()
     {
+        // The DbContext maps every feature's entities, so its own references to them are not a folder's dependency; every
+        // other reference counts, the features' uses of the DbContext included. (A fresh load: this changes what it loaded.)
+        var architecture = new ArchLoader().LoadAssemblies(s_shop).Build();
+        foreach (var context in architecture.Types.Where(IsDbContext))
+        {
+            context.Dependencies.RemoveAll(dependency => !FeatureFolder(dependency.Target).Equals(FeatureFolder(context)));
+        }
+
+        // Our own grouping: ArchUnitNET 0.13.5's Matching("Shop.Web.(*)..") makes Payments.Events a slice apart from Payments.
         var folders = new SliceRuleCreator();
         folders.SetSliceAssignment(new SliceAssignment(FeatureFolder, "feature folders (Shop.Web.<Folder>, with everything below it)"));
 
-        new GivenSlices(folders).Should().BeFreeOfCycles().Check(s_architecture);
+        new GivenSlices(folders).Should().BeFreeOfCycles().Check(architecture);
     }
 
     [Fact]
@@ -49,12 +58,10 @@ public sealed class ArchitectureTests
 
     /// <summary>
     /// The folder a type belongs to: Shop.Web.Payments.Events counts as Payments, and the shop-wide settings at the root
-    /// (ShopOptions) are a folder of their own. The DbContext is left out: it maps every feature's entities, so it points back
-    /// at every folder that uses it; the rest of Data is checked like any folder.
+    /// (ShopOptions) are a folder of their own.
     /// </summary>
     private static SliceIdentifier FeatureFolder(IType type) => type.Namespace.FullName.Split('.') switch
     {
-        _ when IsDbContext(type) => SliceIdentifier.Ignore(),
         ["Shop", "Web"] => SliceIdentifier.Of("Shop.Web (root)"),
         ["Shop", "Web", var folder, ..] => SliceIdentifier.Of(folder),
         _ => SliceIdentifier.Ignore(),
