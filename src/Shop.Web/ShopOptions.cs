@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Options;
-using Shop.Web.Catalog;
 using Shop.Web.Common;
-using Shop.Web.Security;
 
 namespace Shop.Web;
 
@@ -57,9 +55,9 @@ public sealed class ShopOptions
             {
                 errors.Add($"Shop:Currency must be a three-letter ISO 4217 code such as \"usd\"; it is \"{options.Currency}\".");
             }
-            else if (!CatalogSeed.Currencies.Contains(options.Currency))
+            else if (!ShopCurrencies.All.Contains(options.Currency))
             {
-                errors.Add($"Shop:Currency \"{options.Currency}\" has no demo catalog prices; use one of {string.Join(", ", CatalogSeed.Currencies)}.");
+                errors.Add($"Shop:Currency \"{options.Currency}\" has no demo catalog prices; use one of {string.Join(", ", ShopCurrencies.All)}.");
             }
 
             if (!string.IsNullOrWhiteSpace(options.OperatorsEmail) && !MimeKit.MailboxAddress.TryParse(options.OperatorsEmail, out _))
@@ -69,5 +67,18 @@ public sealed class ShopOptions
 
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
+    }
+}
+
+public static class ShopOptionsExtensions
+{
+    /// <summary>The shop-wide settings (currency, public address), the currency lowercased, checked before the first request.</summary>
+    public static IHostApplicationBuilder AddShopOptions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ShopOptions>().BindConfiguration(ShopOptions.SectionName)
+            .PostConfigure(shop => shop.Currency = shop.Currency?.ToLowerInvariant() ?? "")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ShopOptions>, ShopOptions.Validator>();
+        return builder;
     }
 }

@@ -2,8 +2,7 @@ using Microsoft.Extensions.Options;
 using Shop.Web.Payments;
 using Shop.Web.Payments.Events;
 using Shop.Web.Payments.Webhooks;
-using Shop.Web.Security;
-using Stripe;
+using Shop.Web.Common;
 
 namespace Shop.Web.Admin;
 
@@ -14,7 +13,7 @@ public sealed record ShopWebhookEndpoint(string Id, string Url, string Status, s
 {
     public bool IsEnabled => Status == "enabled";
 
-    public bool SpeaksShopsApiVersion => ApiVersion == StripeConfiguration.ApiVersion;
+    public bool SpeaksShopsApiVersion => ApiVersion == StripeConnection.ApiVersion;
 }
 
 /// <param name="Problem">Why nothing could be checked (Stripe not configured, refused, unreachable), in plain words.</param>
@@ -26,7 +25,7 @@ public sealed record WebhookConfigurationReport(
     IReadOnlyList<string> Warnings,
     string? Problem = null)
 {
-    public static string ShopApiVersion => StripeConfiguration.ApiVersion;
+    public static string ShopApiVersion => StripeConnection.ApiVersion;
 }
 
 /// <summary>
@@ -36,47 +35,25 @@ public sealed record WebhookConfigurationReport(
 /// from a health check).
 /// </summary>
 public sealed class AdminConfigurationCheck(
-    StripeConnection stripe, IOptions<ShopOptions> shop, IHostEnvironment environment, ILogger<AdminConfigurationCheck> logger)
+    WebhookEndpointGateway endpoints, IOptions<ShopOptions> shop, IHostEnvironment environment)
 {
     public async Task<WebhookConfigurationReport> CheckWebhooksAsync(CancellationToken cancellationToken)
     {
         var expected = shop.Value.Link(StripeWebhookController.Path);
-        if (stripe.Client is not { } client)
+        var listed = await endpoints.ListAsync(cancellationToken);
+        if (listed.Problem is not null)
         {
-            return new WebhookConfigurationReport(expected, [], [], [],
-                "Stripe is not configured (no Stripe:SecretKey and Stripe:PublishableKey), so there are no webhook endpoints to check.");
+            return new WebhookConfigurationReport(expected, [], [], [], listed.Problem);
         }
 
-        var endpoints = new List<WebhookEndpoint>();
-        try
-        {
-            // Every page: an account may have more endpoints than one page holds.
-            await foreach (var endpoint in new WebhookEndpointService(client)
-                .ListAutoPagingAsync(new WebhookEndpointListOptions { Limit = 100 }, cancellationToken: cancellationToken))
-            {
-                endpoints.Add(endpoint);
-            }
-        }
-        catch (StripeException ex)
-        {
-            logger.LogWarning("Stripe refused to list the webhook endpoints: {StripeError} (request {StripeRequestId})",
-                ex.StripeError?.Code ?? ex.StripeError?.Type, ex.StripeResponse?.RequestId);
-            return new WebhookConfigurationReport(expected, [], [], [], $"Stripe refused to list the webhook endpoints: {StripeFailure.Details(ex)}.");
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            logger.LogWarning(ex, "Stripe could not be reached to list the webhook endpoints");
-            return new WebhookConfigurationReport(expected, [], [], [], "Stripe could not be reached to list the webhook endpoints; try again in a moment.");
-        }
-
-        var ours = endpoints.Where(e => PointsAt(e.Url, expected)).Select(Describe).ToList();
-        var others = endpoints.Where(e => !PointsAt(e.Url, expected)).Select(e => e.Url).ToList();
+        var ours = listed.Endpoints.Where(e => PointsAt(e.Url, expected)).Select(Describe).ToList();
+        var others = listed.Endpoints.Where(e => !PointsAt(e.Url, expected)).Select(e => e.Url).ToList();
         return new WebhookConfigurationReport(expected, ours, others, Warnings(expected, ours, others));
     }
 
-    private static ShopWebhookEndpoint Describe(WebhookEndpoint endpoint)
+    private static ShopWebhookEndpoint Describe(StripeWebhookEndpoint endpoint)
     {
-        var enabled = endpoint.EnabledEvents ?? [];
+        var enabled = endpoint.EnabledEvents;
         var missing = enabled.Contains("*")
             ? []
             : StripeEvent.RecommendedTypes.Where(type => !enabled.Contains(type)).Order(StringComparer.Ordinal).ToList();
@@ -85,7 +62,7 @@ public sealed class AdminConfigurationCheck(
 
     private static List<string> Warnings(Uri expected, List<ShopWebhookEndpoint> ours, List<string> others)
     {
-        var shopVersion = StripeConfiguration.ApiVersion;
+        var shopVersion = StripeConnection.ApiVersion;
         if (ours.Count == 0)
         {
             return [$"No webhook endpoint in this Stripe account points at {expected}: Stripe sends this shop no events, so payments are confirmed only when reconciliation asks. " +

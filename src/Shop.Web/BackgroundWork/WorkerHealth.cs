@@ -59,4 +59,30 @@ public sealed class WorkerHealth(TimeProvider time)
             : $"{error.GetType().Name}: {error.Message} (cause: {cause.GetType().Name}: {cause.Message})";
         return description.Length > 1000 ? description[..1000] : description;
     }
+
+    /// <summary>A worker's status as a health check's data.</summary>
+    public static Dictionary<string, object> HealthData(WorkerStatus? status)
+    {
+        var data = new Dictionary<string, object>();
+        if (status is not null)
+        {
+            data["startedAt"] = status.StartedAt;
+            data["completedPasses"] = status.CompletedPasses;
+            data["consecutiveFailures"] = status.ConsecutiveFailures;
+            AddIfSet(data, "lastSuccessAt", status.LastSuccessAt);
+            AddIfSet(data, "lastFailureAt", status.LastFailureAt);
+            AddIfSet(data, "lastError", status.LastError);
+            AddIfSet(data, "retryAt", status.RetryAt);
+        }
+
+        return data;
+    }
+
+    private static void AddIfSet(Dictionary<string, object> data, string key, object? value)
+    {
+        if (value is not null)
+        {
+            data[key] = value;
+        }
+    }
 }

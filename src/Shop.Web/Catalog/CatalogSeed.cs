@@ -8,7 +8,7 @@ public static class CatalogSeed
 {
     private sealed record DemoProduct(string Slug, string Name, string Description, string Image, Dictionary<string, long> Prices);
 
-    // Prices per currency in minor units, so a zero-decimal currency such as JPY gets real yen amounts.
+    // Prices per currency in minor units, so a zero-decimal currency such as JPY gets real yen amounts: one for each of ShopCurrencies.All.
     private static readonly DemoProduct[] s_products =
     [
         new("field-notebook", "Field notebook", "A5 dot-grid notebook, 96 pages of 100 gsm paper, lies flat.", "/images/notebook.svg",
@@ -20,8 +20,6 @@ public static class CatalogSeed
         new("desk-lamp", "Desk lamp", "Warm 2700 K LED lamp with a dimmer and a weighted steel base.", "/images/lamp.svg",
             new() { ["usd"] = 8900, ["eur"] = 8300, ["gbp"] = 7200, ["jpy"] = 13500 }),
     ];
-
-    public static IReadOnlyCollection<string> Currencies { get; } = s_products[0].Prices.Keys.ToArray();
 
     /// <summary>
     /// Inserts the demo products into a catalog that has none. Insert-if-absent, in one transaction: instances starting at

@@ -1,19 +1,13 @@
 using FluentValidation;
-using Shop.Web.Cart;
-using Shop.Web.Orders;
 
 namespace Shop.Web.Checkout;
 
 public static class CheckoutExtensions
 {
-    /// <summary>The storefront: cart and checkout (the catalog registers itself: AddCatalog).</summary>
-    public static IHostApplicationBuilder AddStorefront(this IHostApplicationBuilder builder)
+    /// <summary>Checkout: the form's validation and the order it places with its PaymentIntent.</summary>
+    public static IHostApplicationBuilder AddCheckout(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddScoped<CartService>();
         builder.Services.AddScoped<CheckoutService>();
-        builder.Services.AddScoped<OrderQueries>();
-        builder.Services.AddScoped<OrderLookup>();
-        builder.Services.AddScoped<IValidator<OrderLookupInput>, OrderLookupInputValidator>();
         builder.Services.AddScoped<IValidator<CheckoutInput>, CheckoutInputValidator>();
         return builder;
     }

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Shop.Web.Cart;
+using Shop.Web.Carts;
 using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Orders;
@@ -94,7 +94,7 @@ public sealed class CheckoutService(
         return new CheckoutOutcome(CheckoutStatus.GatewayFailed, null, _keptChanging);
     }
 
-    private async Task<Order?> FindOpenOrderAsync(Cart.Cart cart, OrderDraft draft, CancellationToken cancellationToken)
+    private async Task<Order?> FindOpenOrderAsync(Cart cart, OrderDraft draft, CancellationToken cancellationToken)
     {
         // Find: the cart's check for a paid order has usually loaded it already.
         var order = cart.OpenOrderId is { } openId
@@ -103,7 +103,7 @@ public sealed class CheckoutService(
         return order is { IsOpenForPayment: true } && order.Currency == draft.Currency ? order : null;
     }
 
-    private async Task<CheckoutOutcome?> PlaceNewOrderAsync(Cart.Cart cart, OrderDraft draft, CancellationToken cancellationToken)
+    private async Task<CheckoutOutcome?> PlaceNewOrderAsync(Cart cart, OrderDraft draft, CancellationToken cancellationToken)
     {
         var order = Order.Place(draft.Customer, draft.Lines, draft.Currency, time.GetUtcNow());
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -121,7 +121,7 @@ public sealed class CheckoutService(
     }
 
     /// <summary>No PaymentIntent yet (an earlier creation failed or timed out): the order may change freely.</summary>
-    private async Task<CheckoutOutcome?> ReviseBeforePaymentIntentAsync(Cart.Cart cart, Order order, OrderDraft draft, CancellationToken cancellationToken)
+    private async Task<CheckoutOutcome?> ReviseBeforePaymentIntentAsync(Cart cart, Order order, OrderDraft draft, CancellationToken cancellationToken)
     {
         if (!draft.Matches(order))
         {
@@ -137,7 +137,7 @@ public sealed class CheckoutService(
     /// long before a webhook says so. Stripe gets the new amount before the order does, so the order never shows
     /// lines that Stripe's payment does not cover; if Stripe refuses because the payment started meanwhile, the order stays as it was.
     /// </summary>
-    private async Task<CheckoutOutcome?> ReviseWithPaymentIntentAsync(Cart.Cart cart, Order order, OrderDraft draft, CancellationToken cancellationToken)
+    private async Task<CheckoutOutcome?> ReviseWithPaymentIntentAsync(Cart cart, Order order, OrderDraft draft, CancellationToken cancellationToken)
     {
         await GiveBackConnectionAsync();
         var retrieved = await gateway.RetrievePaymentIntentAsync(order, cancellationToken);
@@ -177,7 +177,7 @@ public sealed class CheckoutService(
     /// go of it; the next round places a new order. A payment Stripe has taken also takes its items out of the cart, as
     /// the cart page would once the webhook arrives, so they are not paid twice.
     /// </summary>
-    private async Task<CheckoutOutcome?> LetGoOfOrderAsync(Cart.Cart cart, Order order, string status, CancellationToken cancellationToken)
+    private async Task<CheckoutOutcome?> LetGoOfOrderAsync(Cart cart, Order order, string status, CancellationToken cancellationToken)
     {
         if (PaymentIntentStatuses.IsCancelable(status))
         {
@@ -260,7 +260,7 @@ public sealed class CheckoutService(
     /// Saves the order's changes with the cart, touched: the cart's version makes a concurrent checkout of the same cart
     /// look again. One SaveChanges, so one commit (EF Core wraps its statements in a transaction).
     /// </summary>
-    private async Task SaveWithCartAsync(Cart.Cart cart, CancellationToken cancellationToken)
+    private async Task SaveWithCartAsync(Cart cart, CancellationToken cancellationToken)
     {
         cart.Touch(time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Shop.Web.Carts;
 using Shop.Web.Orders;
 
 namespace Shop.Web.Checkout;
@@ -5,7 +6,7 @@ namespace Shop.Web.Checkout;
 /// <summary>The order the cart and the checkout form describe, with the server's prices, before it is saved.</summary>
 public sealed record OrderDraft(CustomerDetails Customer, IReadOnlyList<OrderLine> Lines, string Currency)
 {
-    public static OrderDraft From(Cart.Cart cart, CustomerDetails customer) => new(
+    public static OrderDraft From(Cart cart, CustomerDetails customer) => new(
         customer,
         cart.Items
             .OrderBy(i => i.Product.Name)

@@ -22,7 +22,7 @@ public abstract class ShopDbContext(DbContextOptions options) : IdentityDbContex
 {
     public DbSet<Product> Products => Set<Product>();
 
-    public DbSet<Cart.Cart> Carts => Set<Cart.Cart>();
+    public DbSet<Carts.Cart> Carts => Set<Carts.Cart>();
 
     public DbSet<Order> Orders => Set<Order>();
 

@@ -2,6 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Shop.Web.Admin;
+using Shop.Web.Common;
+using Shop.Web.Data;
+using Shop.Web.Email;
+using Shop.Web.Payments.Events;
 using Shop.Web.Payments.Reconciliation;
 using Shop.Web.Security;
 
@@ -16,7 +20,8 @@ public static class HealthEndpoints
     /// <summary>
     /// /health/live (the process answers) and /health/ready (database, event writer, outbox, reconciliation, catch-up, Stripe's last
     /// answers; SMTP as Degraded). None of them calls Stripe: a Stripe outage must not take every instance out of the load
-    /// balancer at once; only a key Stripe rejects, which no retry mends, fails readiness.
+    /// balancer at once; only a key Stripe rejects, which no retry mends, fails readiness. Each check lives with its feature;
+    /// which of them gate readiness, and how hard, is decided here.
     /// </summary>
     public static IHostApplicationBuilder AddShopHealthChecks(this IHostApplicationBuilder builder)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Shop.Web.Data;
+using Shop.Web.Email;
 
 namespace Shop.Web.Operations;
 

@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Options;
+using Shop.Web.Payments.Events;
+using Shop.Web.Payments.Reconciliation;
+using Shop.Web.Payments.Webhooks;
+using Shop.Web.Security;
 
 namespace Shop.Web.Payments;
 
 public static class PaymentsExtensions
 {
+    /// <summary>Everything that talks to Stripe: the gateways, the event core, the webhook and reconciliation.</summary>
     public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.SectionName).ValidateOnStart();
@@ -14,6 +19,8 @@ public static class PaymentsExtensions
         builder.Services.AddSingleton<StripeConnection>();
         builder.Services.AddSingleton<PaymentGateway>();
         builder.Services.AddSingleton<RefundGateway>();
-        return builder;
+        builder.Services.AddSingleton<WebhookEndpointGateway>();
+        builder.Services.AddSingleton<IConfigureOptions<ContentSecuritySources>, StripeContentSecurity>();
+        return builder.AddPaymentEvents().AddStripeWebhooks().AddPaymentReconciliation();
     }
 }

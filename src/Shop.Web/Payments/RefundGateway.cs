@@ -101,11 +101,3 @@ public sealed class RefundGateway(StripeConnection stripe, ILogger<RefundGateway
     private static bool IsStripesAnswer(StripeException ex) =>
         ex.HttpStatusCode is not (HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests) && (int)ex.HttpStatusCode is >= 400 and < 500;
 }
-
-/// <summary>Stripe's refusal in plain words, with the request id Stripe's support asks for.</summary>
-public static class StripeFailure
-{
-    /// <summary>Stripe's message and, when Stripe gave one, its request id.</summary>
-    public static string Details(StripeException ex) =>
-        (ex.StripeError?.Message ?? ex.Message) + (ex.StripeResponse?.RequestId is { } requestId ? $" (Stripe request {requestId})" : "");
-}

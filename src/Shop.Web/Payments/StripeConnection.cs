@@ -11,6 +11,9 @@ public sealed class StripeConnection
 {
     public const string HttpClientName = "Stripe";
 
+    /// <summary>The API version Stripe.net sends and parses events in; a webhook endpoint should send events in it.</summary>
+    public static string ApiVersion => StripeConfiguration.ApiVersion;
+
     public StripeConnection(IOptions<StripeOptions> options, IHttpClientFactory httpClientFactory)
     {
         var stripe = options.Value;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Shop.Web.Common;
 
 namespace Shop.Web.Payments;
 
@@ -66,7 +67,7 @@ public sealed class StripeOptions
     /// (offline mode) or with no gateway at all. Any other name (Staging, Production, a typo) must bring real keys, so a
     /// deployment can never end up trusting the emulator's published webhook secret.
     /// </summary>
-    public static bool MayRunWithoutKeys(IHostEnvironment environment) => Security.LocalEnvironments.IsLocal(environment);
+    public static bool MayRunWithoutKeys(IHostEnvironment environment) => environment.IsLocal();
 
     public sealed class Validator(IHostEnvironment environment) : IValidateOptions<StripeOptions>
     {

@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Options;
-using Shop.Web.Payments;
 
 namespace Shop.Web.Security;
 
 /// <summary>
 /// Security headers on every response. The Content-Security-Policy allows scripts, frames and API calls only from the shop
-/// itself and the configured Stripe.js origin (plus the Stripe hosts Stripe.js itself talks to, when it is Stripe's own).
+/// itself and the origins features add (<see cref="ContentSecuritySources"/>: Payments adds Stripe.js's).
 /// </summary>
-public sealed class SecurityHeaders(RequestDelegate next, IOptions<StripeOptions> stripeOptions)
+public sealed class SecurityHeaders(RequestDelegate next, IOptions<ContentSecuritySources> sources)
 {
-    private readonly string _contentSecurityPolicy = BuildPolicy(stripeOptions.Value.JsUrl);
+    private readonly string _contentSecurityPolicy = BuildPolicy(sources.Value);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -22,27 +21,20 @@ public sealed class SecurityHeaders(RequestDelegate next, IOptions<StripeOptions
         return next(context);
     }
 
-    public static string BuildPolicy(Uri jsUrl)
-    {
-        var js = jsUrl.GetLeftPart(UriPartial.Authority);
-        var isStripe = jsUrl.Host.Equals("js.stripe.com", StringComparison.OrdinalIgnoreCase);
-
-        // Stripe's documented CSP for Stripe.js and the Payment Element.
-        var frames = isStripe ? $"{js} https://hooks.stripe.com" : js;
-        var connect = isStripe ? "'self' https://api.stripe.com https://m.stripe.network https://q.stripe.com" : $"'self' {js}";
-        var images = isStripe ? "'self' data: https://*.stripe.com" : $"'self' data: {js}";
-
-        return string.Join("; ",
+    public static string BuildPolicy(ContentSecuritySources sources) =>
+        string.Join("; ",
             "default-src 'self'",
-            $"script-src 'self' {js}",
-            $"style-src 'self' {js}",
-            $"frame-src {frames}",
-            $"connect-src {connect}",
-            $"img-src {images}",
+            Directive("script-src", ["'self'", .. sources.Scripts]),
+            Directive("style-src", ["'self'", .. sources.Styles]),
+            // No frames of the shop's own: only what a feature embeds.
+            Directive("frame-src", sources.Frames.Count == 0 ? ["'none'"] : sources.Frames),
+            Directive("connect-src", ["'self'", .. sources.Connections]),
+            Directive("img-src", ["'self'", "data:", .. sources.Images]),
             "font-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
             "frame-ancestors 'none'");
-    }
+
+    private static string Directive(string name, IEnumerable<string> sources) => $"{name} {string.Join(' ', sources.Distinct())}";
 }

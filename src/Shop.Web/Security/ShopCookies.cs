@@ -1,3 +1,5 @@
+using Shop.Web.Common;
+
 namespace Shop.Web.Security;
 
 /// <summary>

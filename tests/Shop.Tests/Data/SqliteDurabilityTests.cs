@@ -55,7 +55,7 @@ public sealed class SqliteDurabilityTests
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
-        db.Carts.Add(new Shop.Web.Cart.Cart { Id = Guid.NewGuid(), UpdatedAt = DateTimeOffset.UtcNow });
+        db.Carts.Add(new Shop.Web.Carts.Cart { Id = Guid.NewGuid(), UpdatedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync();
     }
 

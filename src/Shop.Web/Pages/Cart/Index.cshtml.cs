@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using Shop.Web.Cart;
+using Shop.Web.Carts;
 using Shop.Web.Common;
 using Shop.Web.Orders;
 
@@ -9,7 +9,7 @@ namespace Shop.Web.Pages.Cart;
 
 public sealed class IndexModel(CartService carts, IOptions<ShopOptions> shop) : PageModel
 {
-    public Web.Cart.Cart? Cart { get; private set; }
+    public Carts.Cart? Cart { get; private set; }
 
     /// <summary>The order last paid from this cart, linked above whatever the cart holds now.</summary>
     public Order? PaidOrder { get; private set; }
@@ -47,7 +47,7 @@ public sealed class IndexModel(CartService carts, IOptions<ShopOptions> shop) : 
 
         (Response.StatusCode, ErrorMessage) = change switch
         {
-            CartChange.InvalidQuantity => (StatusCodes.Status400BadRequest, $"Quantity must be a whole number from 1 to {Web.Cart.Cart.MaxQuantity}."),
+            CartChange.InvalidQuantity => (StatusCodes.Status400BadRequest, $"Quantity must be a whole number from 1 to {Carts.Cart.MaxQuantity}."),
             _ => (StatusCodes.Status404NotFound, "That product is not in the catalog or not in your cart."),
         };
         await LoadAsync(cancellationToken);

@@ -2,7 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using Shop.Web.Cart;
+using Shop.Web.Carts;
 using Shop.Web.Checkout;
 using Shop.Web.Common;
 using Shop.Web.Payments;
@@ -16,7 +16,7 @@ public sealed class IndexModel(
     [BindProperty]
     public CheckoutInput Input { get; set; } = new();
 
-    public Web.Cart.Cart? Cart { get; private set; }
+    public Carts.Cart? Cart { get; private set; }
 
     public Money Total => Cart?.Total(shop.Value.Currency) ?? Money.Zero(shop.Value.Currency);
 

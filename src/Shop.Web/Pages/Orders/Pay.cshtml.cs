@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Shop.Web.Orders;
 using Shop.Web.Payments;
-using Shop.Web.Security;
+using Shop.Web.Common;
 
 namespace Shop.Web.Pages.Orders;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Shop.Web.Operations;
+namespace Shop.Web.Common;
 
 /// <summary>The "Health" section: how old the outbox and reconciliation may get before /health/ready reports them.</summary>
 public sealed class HealthOptions

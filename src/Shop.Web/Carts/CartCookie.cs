@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Shop.Web.Security;
 
-namespace Shop.Web.Cart;
+namespace Shop.Web.Carts;
 
 /// <summary>
 /// The visitor's cart id, kept in a cookie by the pages; services take the id as an argument. Named and secured as

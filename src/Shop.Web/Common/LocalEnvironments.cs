@@ -1,4 +1,4 @@
-namespace Shop.Web.Security;
+namespace Shop.Web.Common;
 
 public static class LocalEnvironments
 {

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Shop.Web.Data;
 using Shop.Web.Orders;
 
-namespace Shop.Web.Cart;
+namespace Shop.Web.Carts;
 
 public enum CartChange
 {

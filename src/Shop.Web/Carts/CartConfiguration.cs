@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Shop.Web.Cart;
+namespace Shop.Web.Carts;
 
 internal sealed class CartConfiguration : IEntityTypeConfiguration<Cart>
 {

@@ -2,7 +2,7 @@ using Shop.Web.Catalog;
 using Shop.Web.Common;
 using Shop.Web.Orders;
 
-namespace Shop.Web.Cart;
+namespace Shop.Web.Carts;
 
 /// <summary>A server-side cart, found through a random id in the visitor's cookie.</summary>
 public sealed class Cart

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Shop.Tests.Infrastructure;
 
-namespace Shop.Tests.Cart;
+namespace Shop.Tests.Carts;
 
 public sealed class CartTests : IDisposable
 {
