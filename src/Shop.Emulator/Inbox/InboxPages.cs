@@ -14,7 +14,7 @@ namespace Shop.Emulator.Inbox;
 internal static class InboxPages
 {
     // Encodes every character that matters in HTML text and attribute values, and leaves other scripts readable.
-    private static readonly HtmlEncoder _encoder = HtmlEncoder.Create(UnicodeRanges.All);
+    private static readonly HtmlEncoder s_encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     // Inline styles are allowed because emails rely on them inside the srcdoc iframe (which inherits this policy);
     // scripts are allowed nowhere.
@@ -127,7 +127,7 @@ internal static class InboxPages
 
     private static string FormatTime(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
-    private static string Encode(string value) => _encoder.Encode(value);
+    private static string Encode(string value) => s_encoder.Encode(value);
 
     private static IResult Html(string title, string body) => Results.Content(
         $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Encode(title)}</title><style>{Css}</style></head><body>{body}</body></html>",

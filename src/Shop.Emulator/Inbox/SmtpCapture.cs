@@ -38,8 +38,8 @@ internal sealed class CapturingMessageStore(CapturedEmailStore store, TimeProvid
 /// <summary>Turns the inbox's test switches into the SMTP replies a real server would give.</summary>
 internal sealed class FaultInjectingMailboxFilter(DevInbox inbox, ILogger logger) : MailboxFilter
 {
-    private static readonly SmtpReply _temporaryFailure = new((SmtpReplyCode)451, "4.3.0 Temporary failure (dev inbox is set to fail), try again later");
-    private static readonly SmtpReply _unknownRecipient = new((SmtpReplyCode)550, "5.1.1 Recipient address rejected: user unknown (dev inbox)");
+    private static readonly SmtpReply s_temporaryFailure = new((SmtpReplyCode)451, "4.3.0 Temporary failure (dev inbox is set to fail), try again later");
+    private static readonly SmtpReply s_unknownRecipient = new((SmtpReplyCode)550, "5.1.1 Recipient address rejected: user unknown (dev inbox)");
 
     public override Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox @from, int size, CancellationToken cancellationToken)
     {
@@ -48,7 +48,7 @@ internal sealed class FaultInjectingMailboxFilter(DevInbox inbox, ILogger logger
             logger.LogDebug("Dev inbox answering MAIL FROM with 451: TemporarilyFailing is set");
 
             // Throwing is SmtpServer's way to send a reply of our choosing; returning false would give its fixed 553.
-            throw new SmtpResponseException(_temporaryFailure);
+            throw new SmtpResponseException(s_temporaryFailure);
         }
 
         return Task.FromResult(true);
@@ -60,7 +60,7 @@ internal sealed class FaultInjectingMailboxFilter(DevInbox inbox, ILogger logger
         if (inbox.RejectRecipient?.Invoke(address) == true)
         {
             logger.LogDebug("Dev inbox rejecting a recipient with 550 5.1.1");
-            throw new SmtpResponseException(_unknownRecipient);
+            throw new SmtpResponseException(s_unknownRecipient);
         }
 
         return Task.FromResult(true);

@@ -15,7 +15,7 @@ namespace Shop.Emulator.Inbox;
 internal sealed class SmtpListener(IMessageStore messageStore, IMailboxFilter mailboxFilter, ILogger logger) : IAsyncDisposable
 {
     // SmtpServer's listener has no "wait until bound" call; its start event does, and it must not hang a test forever.
-    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private int _connectionCount;
@@ -60,7 +60,7 @@ internal sealed class SmtpListener(IMessageStore messageStore, IMailboxFilter ma
             var runTask = server.StartAsync(running.Token);
             try
             {
-                if (await Task.WhenAny(bound.Task, runTask).WaitAsync(_startTimeout, ct) == runTask)
+                if (await Task.WhenAny(bound.Task, runTask).WaitAsync(s_startTimeout, ct) == runTask)
                 {
                     // The server ended before it listened (port taken, for instance): its own exception says why.
                     await runTask;

@@ -28,7 +28,7 @@ public sealed class CheckoutService(
     // Enough for a burst of double clicks on one cart, or a payment that moves on while we look; each round sees a fresh copy.
     private const int MaxRounds = 8;
 
-    private static readonly GatewayFailure _keptChanging = new(GatewayFailureKind.UnexpectedState,
+    private static readonly GatewayFailure s_keptChanging = new(GatewayFailureKind.UnexpectedState,
         "Your order changed while we were saving it. Please check your cart and try again.");
 
     public async Task<CheckoutOutcome> PlaceOrderAsync(Guid? cartId, CustomerDetails customer, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ public sealed class CheckoutService(
             db.ChangeTracker.Clear();
         }
 
-        return new CheckoutOutcome(CheckoutStatus.GatewayFailed, null, _keptChanging);
+        return new CheckoutOutcome(CheckoutStatus.GatewayFailed, null, s_keptChanging);
     }
 
     private async Task<Order?> FindOpenOrderAsync(Cart cart, OrderDraft draft, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public static class IdempotencyKeys
 {
     // Stripe.net's options serialize under Stripe's own parameter names; unset ones are left out, so a Stripe.net
     // upgrade that adds parameters does not change the keys of requests that do not use them.
-    private static readonly JsonSerializerOptions _canonical = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions s_canonical = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public static string PaymentIntentCreation(Order order, PaymentIntentCreateOptions parameters) =>
         Key(order, "pi-create", order.PaymentAttempt, Canonical(parameters));
@@ -29,7 +29,7 @@ public static class IdempotencyKeys
     public static string PaymentIntentCancellation(Order order, string paymentIntentId, PaymentIntentCancelOptions parameters) =>
         Key(order, "pi-cancel", order.PaymentAttempt, paymentIntentId + "?" + Canonical(parameters));
 
-    private static string Canonical(BaseOptions parameters) => JsonSerializer.Serialize(parameters, parameters.GetType(), _canonical);
+    private static string Canonical(BaseOptions parameters) => JsonSerializer.Serialize(parameters, parameters.GetType(), s_canonical);
 
     private static string Key(Order order, string operation, int counter, string request) =>
         $"shop-{order.PublicId}-{operation}-{counter}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request)))[..16]}";

@@ -140,16 +140,16 @@ public sealed class PaymentGateway
         catch (HttpRequestException ex)
         {
             _logger.LogWarning(ex, "Stripe {Operation} for order {OrderId} failed: could not connect", operation, order.PublicId);
-            return GatewayResult.Failed(Unavailable);
+            return GatewayResult.Failed(s_unavailable);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning(ex, "Stripe {Operation} for order {OrderId} timed out", operation, order.PublicId);
-            return GatewayResult.Failed(Unavailable);
+            return GatewayResult.Failed(s_unavailable);
         }
     }
 
-    private static readonly GatewayFailure Unavailable = new(GatewayFailureKind.Unavailable,
+    private static readonly GatewayFailure s_unavailable = new(GatewayFailureKind.Unavailable,
         "We could not reach our payment provider. Your order is saved; please try again in a moment.");
 
     private const string Retriable =
@@ -172,7 +172,7 @@ public sealed class PaymentGateway
                 "Your payment for this order is already under way, so the order can no longer change. Please check your cart."),
             HttpStatusCode.TooManyRequests => new GatewayFailure(GatewayFailureKind.RateLimited,
                 "Our payment provider is busy right now. Your order is saved; please try again in a moment."),
-            >= HttpStatusCode.InternalServerError or 0 => Unavailable,
+            >= HttpStatusCode.InternalServerError or 0 => s_unavailable,
             _ => new GatewayFailure(GatewayFailureKind.Rejected, Retriable),
         };
     }

@@ -8,7 +8,7 @@ namespace Shop.Emulator.Tests.Inbox;
 public sealed class DevInboxPagesTests : IAsyncLifetime
 {
     // One client for the class, as HttpClient is meant to be used; each test's inbox has its own port.
-    private static readonly HttpClient _http = new() { Timeout = InboxSmtp.Timeout };
+    private static readonly HttpClient s_http = new() { Timeout = InboxSmtp.Timeout };
     private DevInbox _inbox = null!;
 
     public async Task InitializeAsync() => _inbox = await DevInbox.StartAsync(new DevInboxOptions());
@@ -32,7 +32,7 @@ public sealed class DevInboxPagesTests : IAsyncLifetime
         await InboxSmtp.SendAsync(_inbox.SmtpPort, InboxSmtp.Message("<script>alert('x')</script> & more", to: "bob@example.com"));
         await _inbox.WaitForMessageAsync(m => m.Subject.EndsWith("more", StringComparison.Ordinal), InboxSmtp.Timeout);
 
-        using var response = await _http.GetAsync(Page("/inbox"));
+        using var response = await s_http.GetAsync(Page("/inbox"));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -59,7 +59,7 @@ public sealed class DevInboxPagesTests : IAsyncLifetime
         await InboxSmtp.SendAsync(_inbox.SmtpPort, message);
         var email = await _inbox.WaitForMessageAsync(m => m.Subject == "Receipt", InboxSmtp.Timeout);
 
-        var html = await _http.GetStringAsync(Page($"/inbox/{email.Id}"));
+        var html = await s_http.GetStringAsync(Page($"/inbox/{email.Id}"));
 
         Assert.Contains("<pre>Paid &lt;b&gt;100&lt;/b&gt; USD", html, StringComparison.Ordinal);
         Assert.Contains(
@@ -78,7 +78,7 @@ public sealed class DevInboxPagesTests : IAsyncLifetime
         await InboxSmtp.SendAsync(_inbox.SmtpPort, InboxSmtp.Message("Raw me"));
         var email = await _inbox.WaitForMessageAsync(m => m.Subject == "Raw me", InboxSmtp.Timeout);
 
-        using var response = await _http.GetAsync(Page($"/inbox/{email.Id}.eml"));
+        using var response = await s_http.GetAsync(Page($"/inbox/{email.Id}.eml"));
         var bytes = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal("message/rfc822", response.Content.Headers.ContentType?.MediaType);
@@ -93,7 +93,7 @@ public sealed class DevInboxPagesTests : IAsyncLifetime
         await InboxSmtp.SendAsync(_inbox.SmtpPort, InboxSmtp.Message("Newer", to: "bob@example.com", html: "<p>Hi</p>"));
         await _inbox.WaitForMessageAsync(m => m.Subject == "Newer", InboxSmtp.Timeout);
 
-        var messages = await _http.GetFromJsonAsync<JsonElement>(Page("/inbox/api/messages"));
+        var messages = await s_http.GetFromJsonAsync<JsonElement>(Page("/inbox/api/messages"));
 
         Assert.Equal(2, messages.GetArrayLength());
         var newest = messages[0];
@@ -106,7 +106,7 @@ public sealed class DevInboxPagesTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_message_is_not_found()
     {
-        using var response = await _http.GetAsync(Page("/inbox/999"));
+        using var response = await s_http.GetAsync(Page("/inbox/999"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

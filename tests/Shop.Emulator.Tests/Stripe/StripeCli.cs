@@ -10,12 +10,12 @@ public static class StripeCli
 {
     public const string Version = "1.52.0";
 
-    private static readonly TimeSpan _installTimeout = TimeSpan.FromMinutes(3);
-    private static readonly Lazy<(string? Path, string Reason)> _installed = new(Install);
+    private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(3);
+    private static readonly Lazy<(string? Path, string Reason)> s_installed = new(Install);
 
-    public static string? Path => _installed.Value.Path;
+    public static string? Path => s_installed.Value.Path;
 
-    public static string UnavailableReason => _installed.Value.Reason;
+    public static string UnavailableReason => s_installed.Value.Reason;
 
     public static ProcessStartInfo StartInfo(params string[] arguments)
     {
@@ -52,10 +52,10 @@ public static class StripeCli
                 RedirectStandardError = true,
             })!;
             var output = npm.StandardError.ReadToEndAsync();
-            if (!npm.WaitForExit(_installTimeout))
+            if (!npm.WaitForExit(s_installTimeout))
             {
                 npm.Kill(entireProcessTree: true);
-                return (null, $"npm install @stripe/cli@{Version} took longer than {_installTimeout.TotalMinutes} minutes");
+                return (null, $"npm install @stripe/cli@{Version} took longer than {s_installTimeout.TotalMinutes} minutes");
             }
 
             return File.Exists(binary) ? (binary, "") : (null, $"npm install @stripe/cli@{Version} failed: {output.Result}");

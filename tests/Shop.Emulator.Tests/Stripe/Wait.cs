@@ -7,13 +7,13 @@ namespace Shop.Emulator.Tests.Stripe;
 /// <summary>Waiting for what the emulator does in the background (webhooks, scheduled settlements), bounded.</summary>
 public static class Wait
 {
-    private static readonly TimeSpan _patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(10);
 
     public static async Task<T> ForAsync<T>(Func<T?> probe) => await ForAsync(() => Task.FromResult(probe()));
 
     public static async Task<T> ForAsync<T>(Func<Task<T?>> probe)
     {
-        var deadline = DateTime.UtcNow + _patience;
+        var deadline = DateTime.UtcNow + s_patience;
         while (DateTime.UtcNow < deadline)
         {
             if (await probe() is { } value)
@@ -24,7 +24,7 @@ public static class Wait
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"Nothing arrived within {_patience}.");
+        throw new TimeoutException($"Nothing arrived within {s_patience}.");
     }
 
     /// <summary>The check a webhook receiver makes, written independently of the emulator and of Stripe.net.</summary>

@@ -237,7 +237,7 @@ public sealed partial class StripeStub : IDisposable
         var key = request.Headers?.TryGetValue("Idempotency-Key", out var keys) == true ? keys.FirstOrDefault() : null;
         if (key is not null && _idempotencyKeys.GetOrAdd(key, request.Path + "?" + request.Body) != request.Path + "?" + request.Body)
         {
-            return Error(IdempotencyError);
+            return Error(s_idempotencyError);
         }
 
         var form = QueryHelpers.ParseQuery(request.Body ?? "");
@@ -245,7 +245,7 @@ public sealed partial class StripeStub : IDisposable
         {
             if (Interlocked.Exchange(ref _idempotencyErrorsToSend, 0) == 1)
             {
-                return Error(IdempotencyError);
+                return Error(s_idempotencyError);
             }
 
             await Task.Delay(_creationDelay);
@@ -282,7 +282,7 @@ public sealed partial class StripeStub : IDisposable
         }
     }
 
-    private static readonly Failure IdempotencyError = new(HttpStatusCode.BadRequest, "idempotency_error", null,
+    private static readonly Failure s_idempotencyError = new(HttpStatusCode.BadRequest, "idempotency_error", null,
         "Keys for idempotent requests can only be used with the same parameters they were first used with.");
 
     private static Failure UnexpectedState(string status) => new(HttpStatusCode.BadRequest, "invalid_request_error", "payment_intent_unexpected_state",
@@ -372,7 +372,7 @@ public sealed partial class StripeStub : IDisposable
         {
             if (key is not null && _idempotencyKeys.GetOrAdd(key, request.Path + "?" + request.Body) != request.Path + "?" + request.Body)
             {
-                return Error(IdempotencyError);
+                return Error(s_idempotencyError);
             }
 
             if (key is not null && _refundsByKey.TryGetValue(key, out var earlier))

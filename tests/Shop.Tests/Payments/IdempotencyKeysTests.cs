@@ -6,13 +6,13 @@ namespace Shop.Tests.Payments;
 
 public sealed class IdempotencyKeysTests
 {
-    private static readonly DateTimeOffset _now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
     private static Order NewOrder() => Order.Place(
         new CustomerDetails("ada@example.com", "Ada", new ShippingAddress { Line1 = "1 Road", City = "London", PostalCode = "N1", Country = "GB" }),
         [new OrderLine { ProductId = 1, ProductName = "Pen", UnitPriceMinorUnits = 1000, Currency = "usd", Quantity = 1 }],
         "usd",
-        _now);
+        s_now);
 
     public static TheoryData<string> ChangedCreationParameters => ["amount", "currency", "receipt_email", "metadata", "description", "automatic_payment_methods"];
 
@@ -55,7 +55,7 @@ public sealed class IdempotencyKeysTests
         var order = NewOrder();
         var before = IdempotencyKeys.PaymentIntentCreation(order, PaymentGateway.CreationParameters(order, stripeSendsReceipts: true));
 
-        order.Revise(new CustomerDetails("ada.lovelace@example.com", order.CustomerName, order.ShippingAddress), order.Lines.ToList(), _now);
+        order.Revise(new CustomerDetails("ada.lovelace@example.com", order.CustomerName, order.ShippingAddress), order.Lines.ToList(), s_now);
 
         Assert.NotEqual(before, IdempotencyKeys.PaymentIntentCreation(order, PaymentGateway.CreationParameters(order, stripeSendsReceipts: true)));
     }
@@ -66,7 +66,7 @@ public sealed class IdempotencyKeysTests
         var order = NewOrder();
         var before = IdempotencyKeys.PaymentIntentCreation(order, PaymentGateway.CreationParameters(order));
 
-        order.StartNewPaymentAttempt(_now);
+        order.StartNewPaymentAttempt(s_now);
 
         var after = IdempotencyKeys.PaymentIntentCreation(order, PaymentGateway.CreationParameters(order));
         Assert.NotEqual(before, after);

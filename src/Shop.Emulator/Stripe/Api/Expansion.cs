@@ -9,7 +9,7 @@ namespace Shop.Emulator.Stripe;
 /// </summary>
 internal static class Expansion
 {
-    private static readonly HashSet<string> _expandable = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> s_expandable = new(StringComparer.Ordinal)
     {
         "latest_charge", "payment_method", "customer", "charge", "payment_intent", "default_payment_method",
         "invoice_settings", "balance_transaction", "failure_balance_transaction", "data", "object",
@@ -19,7 +19,7 @@ internal static class Expansion
     {
         foreach (var path in paths)
         {
-            if (path.Split('.').Any(segment => !_expandable.Contains(segment)) || path.Split('.').Length > 4)
+            if (path.Split('.').Any(segment => !s_expandable.Contains(segment)) || path.Split('.').Length > 4)
             {
                 throw StripeApiException.InvalidRequest($"This property cannot be expanded ({path}).", "expand");
             }

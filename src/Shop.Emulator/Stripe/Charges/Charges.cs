@@ -6,12 +6,12 @@ namespace Shop.Emulator.Stripe;
 /// <summary><c>/v1/charges</c>: retrieve, list, search and update. Charges are made by confirming PaymentIntents.</summary>
 internal sealed class Charges(StripeState state, Events events)
 {
-    private static readonly HashSet<string> _searchFields = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> s_searchFields = new(StringComparer.Ordinal)
     {
         "amount", "created", "currency", "customer", "metadata", "payment_intent", "refunded", "disputed", "status",
     };
 
-    private static readonly ParamSchema _update = ParamSchema.Of(
+    private static readonly ParamSchema s_update = ParamSchema.Of(
         ("customer", Param.String), ("description", Param.String), ("fraud_details", Param.Any), ("metadata", Param.Metadata),
         ("receipt_email", Param.String), ("shipping", CommonParams.Shipping), ("transfer_group", Param.String));
 
@@ -27,9 +27,9 @@ internal sealed class Charges(StripeState state, Events events)
                 && (transferGroup is null || charge.Fields["transfer_group"]?.GetValue<string>() == transferGroup));
         });
         api.Get("/charges/search", SearchQuery.Schema, request =>
-            SearchQuery.Render(state.Store.NewestFirst<ChargeRecord>(), request.Params, "/v1/charges/search", _searchFields, ReadField));
+            SearchQuery.Render(state.Store.NewestFirst<ChargeRecord>(), request.Params, "/v1/charges/search", s_searchFields, ReadField));
         api.Get("/charges/{id}", ParamSchema.None, request => Find(request.Id, "id").ToJson());
-        api.Post("/charges/{id}", _update, Update);
+        api.Post("/charges/{id}", s_update, Update);
     }
 
     public ChargeRecord Find(string id, string param) => state.Store.Get<ChargeRecord>(id, "charge", param);

@@ -19,7 +19,7 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
     private const string SubProtocol = "stripecli-devproxy-v1";
     private const int MaxSessionsWaiting = 100;
 
-    private static readonly ParamSchema _create = ParamSchema.Of(
+    private static readonly ParamSchema s_create = ParamSchema.Of(
         ("device_name", Param.String), ("forward_to_url", Param.String), ("forward_connect_to_url", Param.String),
         ("forward_thin_to_url", Param.String), ("forward_thin_connect_to_url", Param.String), ("websocket_features", Param.List(Param.String)));
 
@@ -27,7 +27,7 @@ internal sealed class CliSessions(StripeState state, WebhookSender webhooks, ILo
 
     public void Map(StripeApi api, IEndpointRouteBuilder app)
     {
-        api.Post("/stripecli/sessions", _create, Create);
+        api.Post("/stripecli/sessions", s_create, Create);
         app.Map(WebSocketPath, ListenAsync);
     }
 

@@ -5,7 +5,7 @@ namespace Shop.Emulator.Stripe;
 /// <summary><c>/v1/customers</c>: create, retrieve, update, delete and list, with customer.* events.</summary>
 internal sealed class Customers(StripeState state, Events events, PaymentMethods paymentMethods)
 {
-    private static readonly (string, Param)[] _fields =
+    private static readonly (string, Param)[] s_fields =
     [
         ("address", CommonParams.Address),
         ("balance", Param.Integer),
@@ -30,16 +30,16 @@ internal sealed class Customers(StripeState state, Events events, PaymentMethods
     ];
 
     /// <summary>Fields the customer object renders from its own members, not from <see cref="CustomerRecord.Fields"/>.</summary>
-    private static readonly HashSet<string> _handledApart = ["metadata", "invoice_settings", "payment_method", "expand"];
+    private static readonly HashSet<string> s_handledApart = ["metadata", "invoice_settings", "payment_method", "expand"];
 
-    private static readonly ParamSchema _create = ParamSchema.Of([.. _fields, ("payment_method", Param.String)]);
-    private static readonly ParamSchema _update = ParamSchema.Of([.. _fields, ("default_source", Param.String)]);
-    private static readonly ParamSchema _list = ParamSchema.List.With(("email", Param.String), ("test_clock", Param.String));
+    private static readonly ParamSchema s_create = ParamSchema.Of([.. s_fields, ("payment_method", Param.String)]);
+    private static readonly ParamSchema s_update = ParamSchema.Of([.. s_fields, ("default_source", Param.String)]);
+    private static readonly ParamSchema s_list = ParamSchema.List.With(("email", Param.String), ("test_clock", Param.String));
 
     public void Map(StripeApi api)
     {
-        api.Post("/customers", _create, Create);
-        api.Get("/customers", _list, request =>
+        api.Post("/customers", s_create, Create);
+        api.Get("/customers", s_list, request =>
         {
             var email = request.Params.String("email");
             return ListPages.Render(
@@ -47,7 +47,7 @@ internal sealed class Customers(StripeState state, Events events, PaymentMethods
                 customer => !customer.Deleted && (email is null || customer.Fields["email"]?.GetValue<string>() == email));
         });
         api.Get("/customers/{id}", ParamSchema.None, request => Find(request.Id, "id", allowDeleted: true).ToJson());
-        api.Post("/customers/{id}", _update, Update);
+        api.Post("/customers/{id}", s_update, Update);
         api.Delete("/customers/{id}", ParamSchema.None, request =>
         {
             var customer = Find(request.Id, "id");
@@ -108,7 +108,7 @@ internal sealed class Customers(StripeState state, Events events, PaymentMethods
         }
 
         customer.ApplyMetadata(p);
-        foreach (var (key, value) in p.Values.Where(pair => !_handledApart.Contains(pair.Key)))
+        foreach (var (key, value) in p.Values.Where(pair => !s_handledApart.Contains(pair.Key)))
         {
             customer.Fields[key] = value?.DeepClone();
         }

@@ -9,9 +9,9 @@ namespace Shop.Emulator.Stripe;
 /// </summary>
 internal sealed class Disputes(StripeState state, Events events)
 {
-    private static readonly TimeSpan _timeToRespond = TimeSpan.FromDays(7);
+    private static readonly TimeSpan s_timeToRespond = TimeSpan.FromDays(7);
 
-    private static readonly ParamSchema _update = ParamSchema.Of(
+    private static readonly ParamSchema s_update = ParamSchema.Of(
         ("evidence", Param.Hash([.. DisputeRecord.EvidenceFields.Select(field => (field, Param.String)), ("enhanced_evidence", Param.Any)])),
         ("metadata", Param.Metadata),
         ("submit", Param.Boolean));
@@ -25,7 +25,7 @@ internal sealed class Disputes(StripeState state, Events events)
                 (charge is null || dispute.Charge.Id == charge) && (paymentIntent is null || dispute.Charge.PaymentIntent.Id == paymentIntent));
         });
         api.Get("/disputes/{id}", ParamSchema.None, request => Find(request.Id).ToJson());
-        api.Post("/disputes/{id}", _update, Update);
+        api.Post("/disputes/{id}", s_update, Update);
         api.Post("/disputes/{id}/close", ParamSchema.None, request =>
         {
             var dispute = Find(request.Id);
@@ -51,7 +51,7 @@ internal sealed class Disputes(StripeState state, Events events)
             Reason = kind.Reason,
             Inquiry = kind.Inquiry,
             Status = kind.Inquiry ? "warning_needs_response" : "needs_response",
-            DueBy = (state.Time.GetUtcNow() + _timeToRespond).ToUnixTimeSeconds(),
+            DueBy = (state.Time.GetUtcNow() + s_timeToRespond).ToUnixTimeSeconds(),
         };
         state.Store.Add(dispute);
         charge.Dispute = dispute;

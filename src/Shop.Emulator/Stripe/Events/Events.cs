@@ -8,12 +8,12 @@ namespace Shop.Emulator.Stripe;
 /// </summary>
 internal sealed class Events(StripeState state, WebhookSender webhooks)
 {
-    private static readonly ParamSchema _list = ParamSchema.List.With(
+    private static readonly ParamSchema s_list = ParamSchema.List.With(
         ("type", Param.String), ("types", Param.List(Param.String)), ("delivery_success", Param.Boolean));
 
     public void Map(StripeApi api)
     {
-        api.Get("/events", _list, List);
+        api.Get("/events", s_list, List);
         api.Get("/events/{id}", ParamSchema.None, request => state.Store.Get<EventRecord>(request.Id, "event").ToJson());
     }
 

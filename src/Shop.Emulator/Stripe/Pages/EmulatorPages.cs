@@ -17,7 +17,7 @@ internal sealed class EmulatorPages(StripeState state, PaymentIntents paymentInt
     /// <summary>The deliveries page shows the newest events only; <c>GET /v1/events</c> pages through all that are kept.</summary>
     private const int EventsShown = 500;
 
-    private static readonly HtmlEncoder _html = HtmlEncoder.Default;
+    private static readonly HtmlEncoder s_html = HtmlEncoder.Default;
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -188,7 +188,7 @@ internal sealed class EmulatorPages(StripeState state, PaymentIntents paymentInt
     private static string Ago(DateTimeOffset now, DateTimeOffset then) =>
         then.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + $" ({Math.Max(0, (int)(now - then).TotalSeconds)} s ago)";
 
-    private static string Encode(string value) => _html.Encode(value);
+    private static string Encode(string value) => s_html.Encode(value);
 
     private static Task WritePageAsync(HttpContext http, int statusCode, string title, string body, bool refresh = false)
     {

@@ -12,7 +12,7 @@ internal sealed class PaymentIntentRecord : StripeObject
     ];
 
     // Stripe shows only these to a publishable key holding the client secret: no metadata, no charge.
-    private static readonly HashSet<string> _publishableFields =
+    private static readonly HashSet<string> s_publishableFields =
     [
         "id", "object", "amount", "amount_details", "automatic_payment_methods", "canceled_at", "cancellation_reason",
         "capture_method", "client_secret", "confirmation_method", "created", "currency", "description",
@@ -111,7 +111,7 @@ internal sealed class PaymentIntentRecord : StripeObject
     public JsonObject ToPublishableJson()
     {
         var json = ToJson();
-        foreach (var key in json.Select(pair => pair.Key).Where(key => !_publishableFields.Contains(key)).ToList())
+        foreach (var key in json.Select(pair => pair.Key).Where(key => !s_publishableFields.Contains(key)).ToList())
         {
             json.Remove(key);
         }

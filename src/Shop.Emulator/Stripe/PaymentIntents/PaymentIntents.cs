@@ -9,14 +9,14 @@ namespace Shop.Emulator.Stripe;
 /// </summary>
 internal sealed class PaymentIntents(StripeState state, Events events, PaymentMethods paymentMethods, Customers customers, Disputes disputes)
 {
-    private static readonly string[] _cancelableStatuses =
+    private static readonly string[] s_cancelableStatuses =
         ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"];
 
-    private static readonly string[] _supportedTypes = ["card", "sepa_debit"];
+    private static readonly string[] s_supportedTypes = ["card", "sepa_debit"];
 
-    private static readonly HashSet<string> _searchFields = new(StringComparer.Ordinal) { "amount", "created", "currency", "customer", "metadata", "status" };
+    private static readonly HashSet<string> s_searchFields = new(StringComparer.Ordinal) { "amount", "created", "currency", "customer", "metadata", "status" };
 
-    private static readonly (string, Param)[] _confirmFields =
+    private static readonly (string, Param)[] s_confirmFields =
     [
         ("capture_method", Param.Enum("automatic", "automatic_async", "manual")),
         ("confirmation_token", Param.String),
@@ -40,7 +40,7 @@ internal sealed class PaymentIntents(StripeState state, Events events, PaymentMe
         ("payment_details", Param.Any),
     ];
 
-    private static readonly (string, Param)[] _dataFields =
+    private static readonly (string, Param)[] s_dataFields =
     [
         ("amount", Param.Integer),
         ("currency", Param.String),
@@ -56,32 +56,32 @@ internal sealed class PaymentIntents(StripeState state, Events events, PaymentMe
         ("transfer_group", Param.String),
     ];
 
-    private static readonly ParamSchema _create = ParamSchema.Of(
-        [.. _dataFields, .. _confirmFields,
+    private static readonly ParamSchema s_create = ParamSchema.Of(
+        [.. s_dataFields, .. s_confirmFields,
             ("automatic_payment_methods", Param.Hash(("enabled", Param.Boolean.Required), ("allow_redirects", Param.Enum("always", "never")))),
             ("confirm", Param.Boolean),
             ("confirmation_method", Param.Enum("automatic", "manual"))])
         .With(("amount", Param.Integer.Required), ("currency", Param.String.Required));
 
-    private static readonly ParamSchema _update = ParamSchema.Of(
-        [.. _dataFields,
-            .. _confirmFields.Where(f => f.Item1 is "capture_method" or "payment_method" or "payment_method_data" or "payment_method_options"
+    private static readonly ParamSchema s_update = ParamSchema.Of(
+        [.. s_dataFields,
+            .. s_confirmFields.Where(f => f.Item1 is "capture_method" or "payment_method" or "payment_method_data" or "payment_method_options"
                 or "payment_method_types" or "receipt_email" or "setup_future_usage" or "shipping" or "amount_details" or "excluded_payment_method_types"
                 or "hooks" or "payment_details")]);
 
-    private static readonly ParamSchema _confirm = ParamSchema.Of([.. _confirmFields, ("client_secret", Param.String)]);
+    private static readonly ParamSchema s_confirm = ParamSchema.Of([.. s_confirmFields, ("client_secret", Param.String)]);
 
-    private static readonly ParamSchema _capture = ParamSchema.Of(
+    private static readonly ParamSchema s_capture = ParamSchema.Of(
         ("amount_to_capture", Param.Integer), ("application_fee_amount", Param.Integer), ("final_capture", Param.Boolean), ("metadata", Param.Metadata),
         ("statement_descriptor", Param.String), ("statement_descriptor_suffix", Param.String), ("transfer_data", Param.Any), ("amount_details", Param.Any),
         ("hooks", Param.Any), ("payment_details", Param.Any));
 
-    private static readonly ParamSchema _cancel = ParamSchema.Of(
+    private static readonly ParamSchema s_cancel = ParamSchema.Of(
         ("cancellation_reason", Param.Enum("duplicate", "fraudulent", "requested_by_customer", "abandoned")));
 
     public void Map(StripeApi api)
     {
-        api.Post("/payment_intents", _create, Create);
+        api.Post("/payment_intents", s_create, Create);
         api.Get("/payment_intents", ParamSchema.List.With(("customer", Param.String)), request =>
         {
             var customer = request.Params.String("customer");
@@ -89,12 +89,12 @@ internal sealed class PaymentIntents(StripeState state, Events events, PaymentMe
                 intent => customer is null || intent.CustomerId == customer);
         });
         api.Get("/payment_intents/search", SearchQuery.Schema, request =>
-            SearchQuery.Render(state.Store.NewestFirst<PaymentIntentRecord>(), request.Params, "/v1/payment_intents/search", _searchFields, ReadField));
+            SearchQuery.Render(state.Store.NewestFirst<PaymentIntentRecord>(), request.Params, "/v1/payment_intents/search", s_searchFields, ReadField));
         api.Get("/payment_intents/{id}", ParamSchema.Of(("client_secret", Param.String)), request => Render(FindForCaller(request), request.Call), Keys.SecretOrPublishable);
-        api.Post("/payment_intents/{id}", _update, Update);
-        api.Post("/payment_intents/{id}/confirm", _confirm, Confirm, Keys.SecretOrPublishable);
-        api.Post("/payment_intents/{id}/capture", _capture, Capture);
-        api.Post("/payment_intents/{id}/cancel", _cancel, Cancel);
+        api.Post("/payment_intents/{id}", s_update, Update);
+        api.Post("/payment_intents/{id}/confirm", s_confirm, Confirm, Keys.SecretOrPublishable);
+        api.Post("/payment_intents/{id}/capture", s_capture, Capture);
+        api.Post("/payment_intents/{id}/cancel", s_cancel, Cancel);
     }
 
     public PaymentIntentRecord? FindByClientSecret(string id, string clientSecret) =>
@@ -233,10 +233,10 @@ internal sealed class PaymentIntents(StripeState state, Events events, PaymentMe
     private JsonObject Cancel(ApiRequest request)
     {
         var intent = state.Store.Get<PaymentIntentRecord>(request.Id, "payment_intent");
-        if (!_cancelableStatuses.Contains(intent.Status))
+        if (!s_cancelableStatuses.Contains(intent.Status))
         {
             throw StripeApiException.UnexpectedState(
-                $"You cannot cancel this PaymentIntent because it has a status of {intent.Status}. Only a PaymentIntent with one of the following statuses may be canceled: {string.Join(", ", _cancelableStatuses)}.");
+                $"You cannot cancel this PaymentIntent because it has a status of {intent.Status}. Only a PaymentIntent with one of the following statuses may be canceled: {string.Join(", ", s_cancelableStatuses)}.");
         }
 
         if (intent.Status == "requires_capture")
@@ -260,7 +260,7 @@ internal sealed class PaymentIntents(StripeState state, Events events, PaymentMe
         var amount = p.Long("amount") ?? intent.Amount;
         ValidateAmount(amount, currency);
         var types = p.Has("payment_method_types") ? p.List("payment_method_types") : null;
-        if (types?.FirstOrDefault(type => !_supportedTypes.Contains(type)) is { } unsupported)
+        if (types?.FirstOrDefault(type => !s_supportedTypes.Contains(type)) is { } unsupported)
         {
             throw StripeApiException.InvalidRequest(
                 $"The payment method type \"{unsupported}\" is invalid. The Stripe emulator supports card and sepa_debit.", "payment_method_types", "payment_method_type_invalid");

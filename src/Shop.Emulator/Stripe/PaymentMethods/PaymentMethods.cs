@@ -19,22 +19,22 @@ internal sealed class PaymentMethods(StripeState state, Events events)
         ("allow_redisplay", Param.Enum("always", "limited", "unspecified")),
     ];
 
-    private static readonly ParamSchema _create = ParamSchema.Of(DataFields);
+    private static readonly ParamSchema s_create = ParamSchema.Of(DataFields);
 
-    private static readonly ParamSchema _update = ParamSchema.Of(
+    private static readonly ParamSchema s_update = ParamSchema.Of(
         ("billing_details", CommonParams.BillingDetails),
         ("metadata", Param.Metadata),
         ("card", Param.Hash(("exp_month", Param.Integer), ("exp_year", Param.Integer))),
         ("allow_redisplay", Param.Enum("always", "limited", "unspecified")));
 
-    private static readonly ParamSchema _list = ParamSchema.List.With(("customer", Param.String), ("type", Param.Enum("card", "sepa_debit")));
+    private static readonly ParamSchema s_list = ParamSchema.List.With(("customer", Param.String), ("type", Param.Enum("card", "sepa_debit")));
 
     public void Map(StripeApi api)
     {
-        api.Post("/payment_methods", _create, request => Create(request.Params).ToJson());
-        api.Get("/payment_methods", _list, request => List(request.Params, request.Params.String("customer")));
+        api.Post("/payment_methods", s_create, request => Create(request.Params).ToJson());
+        api.Get("/payment_methods", s_list, request => List(request.Params, request.Params.String("customer")));
         api.Get("/payment_methods/{id}", ParamSchema.None, request => Resolve(request.Id, "id").ToJson());
-        api.Post("/payment_methods/{id}", _update, Update);
+        api.Post("/payment_methods/{id}", s_update, Update);
         api.Post("/payment_methods/{id}/attach", ParamSchema.Of(("customer", Param.String.Required)), Attach);
         api.Post("/payment_methods/{id}/detach", ParamSchema.None, Detach);
         api.Get("/customers/{id}/payment_methods", ParamSchema.List.With(("type", Param.Enum("card", "sepa_debit"))), request =>

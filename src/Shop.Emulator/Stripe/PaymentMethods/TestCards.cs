@@ -33,16 +33,16 @@ internal sealed record TestCard(string Number, string Brand, CardOutcome Outcome
 /// </summary>
 internal static class TestCards
 {
-    private static readonly CardDecline _generic = new("card_declined", "generic_decline", "Your card was declined.");
+    private static readonly CardDecline s_generic = new("card_declined", "generic_decline", "Your card was declined.");
 
-    private static readonly TestCard[] _cards =
+    private static readonly TestCard[] s_cards =
     [
         new("4242424242424242", "visa", CardOutcome.Succeeds),
         new("4000056655665556", "visa", CardOutcome.Succeeds),
         new("5555555555554444", "mastercard", CardOutcome.Succeeds),
         new("378282246310005", "amex", CardOutcome.Succeeds),
         new("6011111111111117", "discover", CardOutcome.Succeeds),
-        new("4000000000000002", "visa", CardOutcome.Declines, _generic),
+        new("4000000000000002", "visa", CardOutcome.Declines, s_generic),
         new("4000000000009995", "visa", CardOutcome.Declines, new("card_declined", "insufficient_funds", "Your card has insufficient funds.")),
         new("4100000000000019", "visa", CardOutcome.Declines, new("card_declined", "fraudulent", "Your card was declined.")),
         new("4000000000000069", "visa", CardOutcome.Declines, new("expired_card", null, "Your card has expired.")),
@@ -57,7 +57,7 @@ internal static class TestCards
         new("4000000000007726", "visa", CardOutcome.RefundsPending),
     ];
 
-    private static readonly Dictionary<string, string> _shortcuts = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> s_shortcuts = new(StringComparer.Ordinal)
     {
         ["visa"] = "4242424242424242",
         ["visa_debit"] = "4000056655665556",
@@ -91,12 +91,12 @@ internal static class TestCards
         var name = id.StartsWith("pm_card_", StringComparison.Ordinal) ? id["pm_card_".Length..]
             : id.StartsWith("tok_", StringComparison.Ordinal) ? id["tok_".Length..]
             : null;
-        return name is not null && _shortcuts.TryGetValue(name, out var number) ? ForNumber(number) : null;
+        return name is not null && s_shortcuts.TryGetValue(name, out var number) ? ForNumber(number) : null;
     }
 
     /// <summary>A Luhn-valid number that is not a test card behaves as Stripe's test mode does with a real card: declined.</summary>
     public static TestCard ForNumber(string number) =>
-        _cards.FirstOrDefault(card => card.Number == number)
+        s_cards.FirstOrDefault(card => card.Number == number)
         ?? new TestCard(
             number,
             number.StartsWith('5') ? "mastercard" : number.StartsWith('4') ? "visa" : "unknown",

@@ -9,7 +9,7 @@ namespace Shop.Emulator.Stripe;
 /// </summary>
 internal sealed class Refunds(StripeState state, Events events, Charges charges)
 {
-    private static readonly ParamSchema _create = ParamSchema.Of(
+    private static readonly ParamSchema s_create = ParamSchema.Of(
         ("amount", Param.Integer), ("charge", Param.String), ("payment_intent", Param.String), ("metadata", Param.Metadata),
         ("reason", Param.Enum("duplicate", "fraudulent", "requested_by_customer")), ("instructions_email", Param.String),
         ("refund_application_fee", Param.Boolean), ("reverse_transfer", Param.Boolean), ("customer", Param.String), ("currency", Param.String),
@@ -17,7 +17,7 @@ internal sealed class Refunds(StripeState state, Events events, Charges charges)
 
     public void Map(StripeApi api)
     {
-        api.Post("/refunds", _create, Create);
+        api.Post("/refunds", s_create, Create);
         api.Get("/refunds", ParamSchema.List.With(("charge", Param.String), ("payment_intent", Param.String)), request =>
         {
             var (charge, paymentIntent) = (request.Params.String("charge"), request.Params.String("payment_intent"));

@@ -8,7 +8,7 @@ namespace Shop.Emulator.Stripe;
 /// </summary>
 internal sealed class WebhookEndpoints(StripeState state, WebhookSender webhooks)
 {
-    private static readonly (string, Param)[] _fields =
+    private static readonly (string, Param)[] s_fields =
     [
         ("url", Param.String),
         ("enabled_events", Param.List(Param.String)),
@@ -16,19 +16,19 @@ internal sealed class WebhookEndpoints(StripeState state, WebhookSender webhooks
         ("metadata", Param.Metadata),
     ];
 
-    private static readonly ParamSchema _create = ParamSchema.Of(
-        [.. _fields, ("api_version", Param.String), ("connect", Param.Boolean)]);
+    private static readonly ParamSchema s_create = ParamSchema.Of(
+        [.. s_fields, ("api_version", Param.String), ("connect", Param.Boolean)]);
 
-    private static readonly ParamSchema _update = ParamSchema.Of([.. _fields, ("disabled", Param.Boolean)]);
+    private static readonly ParamSchema s_update = ParamSchema.Of([.. s_fields, ("disabled", Param.Boolean)]);
 
-    private static readonly ParamSchema _list = ParamSchema.Of(("limit", Param.Integer), ("starting_after", Param.String), ("ending_before", Param.String));
+    private static readonly ParamSchema s_list = ParamSchema.Of(("limit", Param.Integer), ("starting_after", Param.String), ("ending_before", Param.String));
 
     public void Map(StripeApi api)
     {
-        api.Post("/webhook_endpoints", _create, Create);
-        api.Get("/webhook_endpoints", _list, request => ListPages.Render(Endpoints().Reverse(), request.Params, "/v1/webhook_endpoints"));
+        api.Post("/webhook_endpoints", s_create, Create);
+        api.Get("/webhook_endpoints", s_list, request => ListPages.Render(Endpoints().Reverse(), request.Params, "/v1/webhook_endpoints"));
         api.Get("/webhook_endpoints/{id}", ParamSchema.None, request => Find(request.Id).ToJson());
-        api.Post("/webhook_endpoints/{id}", _update, Update);
+        api.Post("/webhook_endpoints/{id}", s_update, Update);
         api.Delete("/webhook_endpoints/{id}", ParamSchema.None, request =>
         {
             webhooks.Remove(Find(request.Id));

@@ -58,7 +58,7 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
         await ArmFaultInjectionAsync();
         using var client = _app.CreateClient();
 
-        await Histories.SampleAsync(history => DeliverAndCheckAsync(client, history), iter: 500, threads: 4, print: h => h.ToString());
+        await s_histories.SampleAsync(history => DeliverAndCheckAsync(client, history), iter: 500, threads: 4, print: h => h.ToString());
 
         _output.WriteLine($"{_histories} histories: {_earlyRefunds} early refunds, {_earlyDisputes} early disputes, "
             + $"{_duplicates} duplicate deliveries, {_failedDeliveries} deliveries answered 503 and redelivered");
@@ -266,7 +266,7 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
         AppealLost,
     }
 
-    private static readonly Gen<Life> Lives = Gen.Select(
+    private static readonly Gen<Life> s_lives = Gen.Select(
         Gen.Int[1, 60], Gen.Int[0, 2], Gen.Bool, Gen.Bool,
         Gen.Frequency((6, Gen.Const(Outcome.Succeeded)), (1, Gen.Const(Outcome.SucceededForAnotherAmount)), (1, Gen.Const(Outcome.Canceled)), (1, Gen.Const(Outcome.FailedForGood))),
         Gen.Enum<Aftermath>(),
@@ -274,7 +274,7 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
             Life.Of(hundreds * 100, failures, threeDSecure, processing, outcome, aftermath));
 
     /// <summary>Each event delivered once, plus duplicates, some first attempts answered 503 and delivered again later, all shuffled.</summary>
-    private static readonly Gen<History> Histories = Lives.SelectMany(life =>
+    private static readonly Gen<History> s_histories = s_lives.SelectMany(life =>
         Gen.Select(
             Gen.Frequency((6, Gen.Const(0)), (3, Gen.Const(1)), (1, Gen.Const(2))).Array[life.Events.Count],
             Gen.Frequency((5, Gen.Const(false)), (1, Gen.Const(true))).Array[life.Events.Count],
@@ -547,7 +547,7 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
 
         public int EarlyDisputes { get; private set; }
 
-        private static readonly string[] DisputeProgress =
+        private static readonly string[] s_disputeProgress =
             ["warning_needs_response", "warning_under_review", "needs_response", "under_review", "lost", "appeal_needs_response", "appeal_under_review"];
 
         public bool HasAccepted(LifeEvent e) => _accepted.Contains(e.Index);
@@ -605,7 +605,7 @@ public sealed class PaymentHistoryPropertyTests : IDisposable
                     _moneyTaken = true;
                     _disputesSeen.Add("du_1");
                     // The newest state wins: won, prevented and warning_closed end a dispute; a loss may be appealed.
-                    var disputeRank = (e.Status is "won" or "prevented" or "warning_closed", e.Created, Array.IndexOf(DisputeProgress, e.Status), e.Status);
+                    var disputeRank = (e.Status is "won" or "prevented" or "warning_closed", e.Created, Array.IndexOf(s_disputeProgress, e.Status), e.Status);
                     if (_newestDispute is null || disputeRank.CompareTo(_newestDispute.Value) > 0)
                     {
                         var stageBefore = _newestDispute is { } before ? Stage(before.Status) : "";
