@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the event writer's batched statements for each provider and each kind of write (insert,
+// insert-or-skip, update with its version check) are one mechanism, read together (docs/decisions/0004-event-writer-batches.md).
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;

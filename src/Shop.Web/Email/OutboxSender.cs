@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: one sender pass (claim, heartbeat, SMTP connections, sent marks, failures and retries) reads
+// best as one story; the database halves are OutboxClaim and SentRecorder.
 using System.Data.Common;
 using MailKit.Net.Smtp;
 using MailKit.Security;

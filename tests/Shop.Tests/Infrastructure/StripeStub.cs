@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: every PaymentIntent and refund call the shop makes, answered as Stripe would, with the faults
+// tests inject (delays, lost answers, idempotency errors).
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the facts of the PaymentIntent, the charge, the dispute and the refund, each with its mapping
+// of Stripe's statuses and its Supersedes rule, side by side so they can be compared.
 using System.Text.Json;
 
 namespace Shop.Web.Payments.Events;

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the generator of payment lives and the independent oracle that judges them must be read
+// together.
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net;

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one test per Stripe event and status the webhook maps onto an order, in one place.
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
