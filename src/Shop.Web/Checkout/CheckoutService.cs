@@ -23,7 +23,7 @@ public sealed record CheckoutOutcome(CheckoutStatus Status, string? OrderPublicI
 /// Once the customer has started paying an order, its lines and total never change: a changed cart gets a new order.
 /// </summary>
 public sealed class CheckoutService(
-    ShopDbContext db, CartService carts, PaymentGateway gateway, TimeProvider time, ILogger<CheckoutService> logger)
+    ShopDbContext db, CartService carts, PaymentGateway gateway, ShopMetrics metrics, TimeProvider time, ILogger<CheckoutService> logger)
 {
     // Enough for a burst of double clicks on one cart, or a payment that moves on while we look; each round sees a fresh copy.
     private const int MaxRounds = 8;
@@ -34,7 +34,7 @@ public sealed class CheckoutService(
     public async Task<CheckoutOutcome> PlaceOrderAsync(Guid? cartId, CustomerDetails customer, CancellationToken cancellationToken)
     {
         var outcome = await PlaceOrderOnceSettledAsync(cartId, customer, cancellationToken);
-        ShopTelemetry.Checkouts.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, outcome.Status switch
+        metrics.Checkouts.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, outcome.Status switch
         {
             CheckoutStatus.ReadyToPay => "ready_to_pay",
             CheckoutStatus.EmptyCart => "empty_cart",

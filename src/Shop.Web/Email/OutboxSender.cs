@@ -28,6 +28,7 @@ public sealed class OutboxSender(
     OutboxSignal signal,
     WorkerLoop loop,
     IOptions<SmtpOptions> options,
+    ShopMetrics metrics,
     TimeProvider time,
     ILogger<OutboxSender> logger) : BackgroundService
 {
@@ -192,7 +193,7 @@ public sealed class OutboxSender(
                 }
 
                 batch.Recorder.Accepted(row);
-                ShopTelemetry.EmailsSent.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)));
+                metrics.EmailsSent.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)));
                 logger.LogInformation("{EmailKind} email {OutboxId} for order {OrderId} sent", row.Kind, row.Id, order.PublicId);
             }
 
@@ -300,7 +301,7 @@ public sealed class OutboxSender(
             .SetProperty(m => m.LockedBy, (string?)null)
             .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None));
         WarnIfLeaseLost(updated, row);
-        ShopTelemetry.EmailsFailed.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)),
+        metrics.EmailsFailed.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EmailKindTag, KindName(row.Kind)),
             new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, giveUp ? "failed" : "retry"));
         if (giveUp && updated == 1)
         {

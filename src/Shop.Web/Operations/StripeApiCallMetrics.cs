@@ -4,7 +4,7 @@ using Shop.Web.Common;
 namespace Shop.Web.Operations;
 
 /// <summary>Counts every HTTP request Stripe.net makes through the "Stripe" HttpClient, by outcome (shop.stripe.api.calls).</summary>
-public sealed class StripeApiCallMetrics : DelegatingHandler
+public sealed class StripeApiCallMetrics(ShopMetrics metrics) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -12,13 +12,13 @@ public sealed class StripeApiCallMetrics : DelegatingHandler
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
-            ShopTelemetry.StripeApiCalls.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, Outcome((int)response.StatusCode)), method);
+            metrics.StripeApiCalls.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, Outcome((int)response.StatusCode)), method);
             return response;
         }
         catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException or OperationCanceledException)
         {
             // Counted and passed on unchanged: Stripe.net decides whether to retry.
-            ShopTelemetry.StripeApiCalls.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, "network_error"), method);
+            metrics.StripeApiCalls.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, "network_error"), method);
             throw;
         }
     }

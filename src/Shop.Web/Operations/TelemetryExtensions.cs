@@ -31,6 +31,8 @@ public static class TelemetryExtensions
     /// </summary>
     public static IHostApplicationBuilder AddShopTelemetry(this IHostApplicationBuilder builder)
     {
+        // Always: with telemetry off nobody listens, and a measurement costs a null check.
+        builder.Services.AddSingleton<ShopMetrics>();
         builder.Services.AddSingleton<StripeApiCallMetrics>();
         builder.Services.AddHttpClient(StripeConnection.HttpClientName).AddHttpMessageHandler<StripeApiCallMetrics>();
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shop.Web.Common;
 using Shop.Web.Data;
 using Shop.Web.Email;
 using Shop.Web.Orders;
@@ -13,7 +14,7 @@ public sealed record PendingEvent(StripeEvent Event, StripeEventSource Source);
 /// in a fixed number of round trips whatever the batch's size (docs/decisions/0004-event-writer-batches.md).
 /// Used by one caller at a time (the writer's loop): it keeps its connection open.
 /// </summary>
-public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEventApplier applier, OutboxSignal outboxSignal, TimeProvider time)
+public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEventApplier applier, OutboxSignal outboxSignal, ShopMetrics metrics, TimeProvider time)
     : IAsyncDisposable
 {
     // In this order: an event's record first (a conflict there means another writer has it), the order's update last.
@@ -79,7 +80,7 @@ public sealed class StripeEventCommitter(IServiceScopeFactory scopes, StripeEven
         var results = Apply(session.Db, batch, state, time.GetUtcNow());
         var written = await WriteAsync(session, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        StripeEventTelemetry.Committed(batch, results, time.GetUtcNow());
+        StripeEventTelemetry.Committed(metrics, batch, results, time.GetUtcNow());
         if (written[OutboxStep] > 0)
         {
             // Written past SaveChanges, so the signal's interceptor did not see them: wake the sender here.

@@ -28,18 +28,18 @@ public static class StripeEventTelemetry
             .SetTag(ShopTelemetry.OutcomeTag, StripeEventNames.Outcome(result));
 
     /// <summary>Counts each event of a committed batch by type, source and outcome, and how long after its creation it committed.</summary>
-    public static void Committed(IReadOnlyList<PendingEvent> batch, IngestResult[] results, DateTimeOffset committedAt)
+    public static void Committed(ShopMetrics metrics, IReadOnlyList<PendingEvent> batch, IngestResult[] results, DateTimeOffset committedAt)
     {
-        ShopTelemetry.BatchSize.Record(batch.Count);
+        metrics.BatchSize.Record(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
             var (stripeEvent, source) = (batch[i].Event, batch[i].Source);
             var sourceTag = new KeyValuePair<string, object?>(ShopTelemetry.SourceTag, StripeEventNames.Source(source));
-            ShopTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EventTypeTag, stripeEvent.Type), sourceTag,
+            metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EventTypeTag, stripeEvent.Type), sourceTag,
                 new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, StripeEventNames.Outcome(results[i])));
             if (results[i] != IngestResult.Duplicate)
             {
-                ShopTelemetry.IngestLag.Record((committedAt - stripeEvent.Created).TotalSeconds, sourceTag);
+                metrics.IngestLag.Record((committedAt - stripeEvent.Created).TotalSeconds, sourceTag);
             }
         }
     }

@@ -17,7 +17,7 @@ namespace Shop.Web.Payments.Webhooks;
 [ApiController]
 [Route(Path)]
 public sealed class StripeWebhookController(
-    StripeEventWriter writer, IOptions<StripeOptions> options, TimeProvider time, ILogger<StripeWebhookController> logger)
+    StripeEventWriter writer, IOptions<StripeOptions> options, ShopMetrics metrics, TimeProvider time, ILogger<StripeWebhookController> logger)
     : ControllerBase
 {
     /// <summary>Where Stripe's webhook endpoints must point, below the shop's public base URL.</summary>
@@ -200,7 +200,7 @@ public sealed class StripeWebhookController(
         var message = string.Format(System.Globalization.CultureInfo.InvariantCulture, reason, detail);
         logger.LogWarning("Rejected a Stripe webhook with {StatusCode}: {Reason}", status, message);
         Activity.Current?.SetTag(ShopTelemetry.OutcomeTag, "rejected");
-        ShopTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EventTypeTag, "unknown"),
+        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>(ShopTelemetry.EventTypeTag, "unknown"),
             new KeyValuePair<string, object?>(ShopTelemetry.SourceTag, "webhook"), new KeyValuePair<string, object?>(ShopTelemetry.OutcomeTag, "rejected"));
         return Problem(statusCode: status, title: "Webhook rejected", detail: message);
     }
