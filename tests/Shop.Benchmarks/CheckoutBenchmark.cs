@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 namespace Shop.Benchmarks;
 
 public sealed record CheckoutResult(int Orders, int Failures, double TotalP50Ms, double TotalP99Ms, double OverheadP50Ms, double OverheadP99Ms, double StubP99Ms,
-    double ShopCpuPerPostMs, double ShopCpuPerVisitorMs);
+    double ShopCpuPerPostMs, double ShopCpuPerVisitorMs, TimeSpan WarmUp, bool JitSettled);
 
 /// <summary>
 /// Stands in for api.stripe.com: answers POST /v1/payment_intents at once, and times its own handling per order so the
@@ -68,9 +68,9 @@ public sealed partial class StripeStandIn : IAsyncDisposable
     /// CPU time is counted too, per POST and per visitor (its four requests): unlike latency, it hardly moves with other
     /// work on the machine.
     /// </summary>
-    /// <param name="warmUp">Visitors come untimed for this long first: the checkout path's methods are recompiled at tier 1
-    /// after their first 30 calls, and the JIT's thread then takes a core of the two (37 % of the shop's CPU samples
-    /// during the timed visitors when 30 visitors warmed up).</param>
+    /// <param name="warmUp">Visitors come untimed for at least this long first, and then until the shop's tier-1 JIT has
+    /// gone quiet (at most <see cref="s_jitWait"/> more): the methods a checkout runs are recompiled after their first 30
+    /// calls, and at this pace the JIT's thread kept busy for about 95 s after start, 40 % of the shop's CPU while it did.</param>
     public async Task<CheckoutResult> RunAsync(ShopProcess shop, TimeSpan warmUp, int count)
     {
         (warmUp, count) = (Smoke.Duration(warmUp), Smoke.Count(count, 10));
@@ -83,12 +83,20 @@ public sealed partial class StripeStandIn : IAsyncDisposable
         var shopPort = shop.Port;
         var warming = Stopwatch.StartNew();
         var warm = true;
+        var jit = new JitActivity(shop.ProcessId);
+        var jitSettled = Smoke.Enabled;
+        var warmedFor = TimeSpan.Zero;
         for (var visitors = 0; visitors < count;)
         {
             if (warm && warming.Elapsed >= warmUp)
             {
-                warm = false;
-                visitorsCpu = -shop.CpuTime();
+                jitSettled = jitSettled || jit.QuietFor(s_jitQuiet);
+                if (jitSettled || warming.Elapsed >= warmUp + s_jitWait)
+                {
+                    warm = false;
+                    warmedFor = warming.Elapsed;
+                    visitorsCpu = -shop.CpuTime();
+                }
             }
 
             using var handler = new SocketsHttpHandler { UseCookies = true, CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
@@ -135,20 +143,29 @@ public sealed partial class StripeStandIn : IAsyncDisposable
         visitorsCpu += shop.CpuTime();
         return new CheckoutResult(totals.Count, failures, Stats.Percentile(totals, 50), Stats.Percentile(totals, 99),
             Stats.Percentile(overheads, 50), Stats.Percentile(overheads, 99), Stats.Percentile(stubs, 99),
-            postCpu.TotalMilliseconds / count, visitorsCpu.TotalMilliseconds / count);
+            postCpu.TotalMilliseconds / count, visitorsCpu.TotalMilliseconds / count, warmedFor, jitSettled);
     }
+
+    private static readonly TimeSpan s_jitQuiet = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan s_jitWait = TimeSpan.FromMinutes(3);
 
     /// <summary>
     /// CPU time each of the shop's threads has run, to the nanosecond (the first field of /proc/PID/task/TID/schedstat),
     /// where the process's own counters move in 10 ms ticks: too coarse for one request. Background workers count too.
+    /// With a name, only the threads whose name (/proc's comm) starts with it.
     /// </summary>
-    private static Dictionary<string, long> ThreadsCpu(int processId)
+    internal static Dictionary<string, long> ThreadsCpu(int processId, string? named = null)
     {
         var threads = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var thread in Directory.EnumerateDirectories($"/proc/{processId}/task"))
         {
             try
             {
+                if (named is not null && !File.ReadAllText(Path.Combine(thread, "comm")).StartsWith(named, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 var schedstat = File.ReadAllText(Path.Combine(thread, "schedstat"));
                 threads[Path.GetFileName(thread)] = long.Parse(schedstat.AsSpan(0, schedstat.IndexOf(' ', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
             }
@@ -208,5 +225,30 @@ public static class Stats
         var sorted = values.Order().ToList();
         var rank = (int)Math.Ceiling(percentile / 100 * sorted.Count) - 1;
         return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
+    }
+}
+
+/// <summary>
+/// Whether a process's tiered-compilation thread (".NET Tiered Com", which recompiles hot methods at tier 1 in the
+/// background and ends when it runs out of work) has run in a recent stretch, read from /proc like the CPU times above.
+/// </summary>
+internal sealed class JitActivity(int processId)
+{
+    private const string TieredCompilationThread = ".NET Tiered Com";
+
+    private Dictionary<string, long> _last = StripeStandIn.ThreadsCpu(processId, TieredCompilationThread);
+    private readonly Stopwatch _quiet = Stopwatch.StartNew();
+
+    /// <summary>True once the thread has not run for this long (checked on each call: call it often).</summary>
+    public bool QuietFor(TimeSpan span)
+    {
+        var now = StripeStandIn.ThreadsCpu(processId, TieredCompilationThread);
+        if (now.Any(thread => thread.Value != _last.GetValueOrDefault(thread.Key)))
+        {
+            _quiet.Restart();
+        }
+
+        _last = now;
+        return _quiet.Elapsed >= span;
     }
 }

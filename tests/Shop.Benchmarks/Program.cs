@@ -174,7 +174,7 @@ async Task SqliteScenariosAsync(StripeStandIn stripe)
 
         if (Runs("checkout"))
         {
-            Step("Checkout: 300 sequential order + PaymentIntent creations (after 10 s of the same to warm up)");
+            Step("Checkout: 300 sequential order + PaymentIntent creations (warmed up for 10 s and until its tier-1 JIT is quiet)");
             var checkout = await stripe.RunAsync(shop, TimeSpan.FromSeconds(10), 300);
             report.Checkout(checkout);
             report.CheckoutCpu("Checkout POST on SQLite, one instance", checkout);
@@ -360,10 +360,10 @@ async Task PostgreSqlStorefrontAsync(StripeStandIn stripe, BenchDatabase postgre
     await using var first = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
     await StorefrontAsync(postgresReport, "PostgreSQL", postgres, first);
 
-    Step("PostgreSQL checkout: 300 sequential visitors on one instance (after 10 s of the same to warm up)");
+    Step("PostgreSQL checkout: 300 sequential visitors on one instance (warmed up for 10 s and until its tier-1 JIT is quiet)");
     postgresReport.CheckoutCpu("Checkout POST on PostgreSQL, one instance", await stripe.RunAsync(first, TimeSpan.FromSeconds(10), 300));
 
-    Step("PostgreSQL checkout: two instances at once, 150 sequential visitors each (after 10 s of the same to warm up)");
+    Step("PostgreSQL checkout: two instances at once, 150 sequential visitors each (warmed up for 10 s and until its tier-1 JIT is quiet)");
     await using var second = await ShopProcess.StartAsync(shopExecutable, shopFolder, settings);
     var both = await Task.WhenAll(stripe.RunAsync(first, TimeSpan.FromSeconds(10), 150), stripe.RunAsync(second, TimeSpan.FromSeconds(10), 150));
     for (var i = 0; i < both.Length; i++)

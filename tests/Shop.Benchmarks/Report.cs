@@ -153,8 +153,12 @@ public sealed partial class Report
             $"total p50 {N(result.TotalP50Ms, "N2")}, p99 {N(result.TotalP99Ms, "N2")} ms", "", "p99 < 5 ms", Met(result.OverheadP99Ms < 5 && result.Failures == 0)]);
         _notes.Add($"Checkout: {result.Orders} orders, {result.Failures} failures; the stub's own handling p99 {N(result.StubP99Ms, "N3")} ms; " +
             $"the shop's CPU time (per POST from its threads' /proc schedstat, per visitor from the process) {N(result.ShopCpuPerPostMs, "N2")} ms per POST /checkout, " +
-            $"{N(result.ShopCpuPerVisitorMs, "N2")} ms per visitor (product page, add to cart, checkout form, POST).");
+            $"{N(result.ShopCpuPerVisitorMs, "N2")} ms per visitor (product page, add to cart, checkout form, POST); {WarmUp(result)}.");
     }
+
+    /// <summary>How long the visitors warmed the shop up, and whether its tier-1 JIT had gone quiet by then.</summary>
+    private static string WarmUp(CheckoutResult result) => string.Create(CultureInfo.InvariantCulture,
+        $"timed after {result.WarmUp.TotalSeconds:N0} s of warm-up, {(result.JitSettled ? "once the shop's tier-1 JIT had been quiet for 3 s" : "with the shop's tier-1 JIT still compiling")}");
 
     private const string EmailTarget = "≥ 0.8 × ceiling, ≥ 5 × per message";
 
