@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks webhook ingest, checkout, email drain, start-up and memory against baselines, on this machine, in Release.
-# Prints the table and writes it into docs/benchmarks.md (between its result markers). Takes about 5 minutes on 2 cores.
+# Prints the table and writes it into docs/benchmarks.md (between its result markers). Takes about 12 minutes on 2 cores.
 #   scripts/bench.sh                   SQLite and PostgreSQL scenarios
 #   scripts/bench.sh --only postgres   only the PostgreSQL ones
 #   scripts/bench.sh --only pgemail    only PostgreSQL's email drains (one and three instances)
